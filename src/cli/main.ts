@@ -1,0 +1,198 @@
+#!/usr/bin/env node
+// confscope command line: parses arguments, calls the library, maps errors to exit codes.
+// Each command's work lives in the library (src/app); this file only wires and prints.
+
+import { Command, CommanderError, Option } from 'commander';
+import {
+  DEFAULT_CORPUS,
+  ensureDefaultCorpus,
+  OUTPUT_FORMATS,
+  INPUT_FORMATS,
+  defaultDbPath,
+  describeRecords,
+  exportCorpus,
+  ingestFile,
+  isConfscopeError,
+  openStore,
+  parseInputFile,
+  serialize,
+  type InputFormat,
+  type OutputFormat,
+  type PaperRecord,
+  type IngestSummary,
+} from '../app/index.js';
+import { formatCounts, info, printWarnings, writeOut } from './output.js';
+
+const allWarnings = (records: readonly PaperRecord[], global: readonly string[]) => [
+  ...global,
+  ...records.flatMap((r) => r.warnings),
+];
+
+function summaryLine(s: IngestSummary): string {
+  return `${s.added} added, ${s.updated} updated, ${s.moved} moved, ${s.unchanged} unchanged, ${s.removed} removed`;
+}
+
+export function buildProgram(): Command {
+  const program = new Command('confscope')
+    .description('Turn a conference listing into an offline, searchable knowledge base.')
+    .version('0.1.0')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ outputError: (str, write) => write(str) });
+
+  const dbOption = () =>
+    new Option('--db <path>', 'SQLite database file (env CONFSCOPE_DB)').default(defaultDbPath());
+  const outFormat = () =>
+    new Option('--format <format>', 'output format').choices([...OUTPUT_FORMATS]).default('jsonl');
+  const inFormat = (flag: string) =>
+    new Option(flag, 'input format (detected from content when omitted)').choices([
+      ...INPUT_FORMATS,
+    ]);
+
+  program
+    .command('parse')
+    .description('parse a listing and print its records (summary and warnings on stderr)')
+    .argument('<file>', 'the input file')
+    .addOption(outFormat())
+    .addOption(inFormat('--input-format <format>'))
+    .option('--all-warnings', 'print every warning, not only the first 20')
+    .action(
+      async (
+        file: string,
+        o: { format: OutputFormat; inputFormat?: InputFormat; allWarnings?: boolean },
+      ) => {
+        const t0 = performance.now();
+        const parsed = parseInputFile(file, o.inputFormat);
+        const ms = performance.now() - t0;
+        await writeOut(serialize(parsed.records, o.format));
+        const d = describeRecords(parsed.records);
+        const warnings = allWarnings(parsed.records, parsed.warnings);
+        printWarnings(warnings, o.allWarnings ? Infinity : 20);
+        info(
+          `${file}: ${d.total} records (${formatCounts(d.byTrack)}; ${d.untitled} untitled), ` +
+            `${warnings.length} warnings, parsed in ${ms.toFixed(1)} ms`,
+        );
+      },
+    );
+
+  program
+    .command('ingest')
+    .description('parse a file and store its records as a corpus (one transaction)')
+    .argument('<file>', 'the input file')
+    .addOption(dbOption())
+    .option('--corpus <name>', 'corpus name (default: from the file name)')
+    .addOption(inFormat('--format <format>'))
+    .option('--all-warnings', 'print every warning')
+    .action(
+      async (
+        file: string,
+        o: { db: string; corpus?: string; format?: InputFormat; allWarnings?: boolean },
+      ) => {
+        const store = openStore(o.db);
+        try {
+          const t0 = performance.now();
+          const { summary, parsed } = await ingestFile(store, file, {
+            corpus: o.corpus,
+            format: o.format,
+          });
+          printWarnings(
+            allWarnings(parsed.records, parsed.warnings),
+            o.allWarnings ? Infinity : 20,
+          );
+          const d = describeRecords(parsed.records);
+          info(
+            `ingested ${summary.total} records (${formatCounts(d.byTrack)}) into corpus "${summary.corpus}" of ${o.db}: ` +
+              `${summaryLine(summary)} in ${(performance.now() - t0).toFixed(0)} ms`,
+          );
+        } finally {
+          await store.close();
+        }
+      },
+    );
+
+  program
+    .command('export')
+    .description('print the stored records in the same shape as `parse`')
+    .addOption(dbOption())
+    .option('--corpus <name>', 'only this corpus (default: all)')
+    .addOption(outFormat())
+    .action(async (o: { db: string; corpus?: string; format: OutputFormat }) => {
+      const store = openStore(o.db);
+      try {
+        const records = await exportCorpus(store, o.corpus);
+        await writeOut(serialize(records, o.format));
+        info(`exported ${records.length} records`);
+      } finally {
+        await store.close();
+      }
+    });
+
+  program
+    .command('corpora')
+    .description('list the corpora stored in the database')
+    .addOption(dbOption())
+    .option('--format <format>', 'json or table', 'table')
+    .action(async (o: { db: string; format: string }) => {
+      const store = openStore(o.db);
+      try {
+        const corpora = await store.listCorpora();
+        if (o.format === 'json') await writeOut(JSON.stringify(corpora, null, 2) + '\n');
+        else
+          for (const c of corpora)
+            await writeOut(`${c.name}\t${c.papers} papers\t${c.sourcePath}\t${c.ingestedAt}\n`);
+      } finally {
+        await store.close();
+      }
+    });
+
+  program
+    .command('start')
+    .description('build the embedded ICLR 2020 corpus (or reuse it) and print a summary')
+    .addOption(dbOption())
+    .action(async (o: { db: string }) => {
+      const store = openStore(o.db);
+      try {
+        const t0 = performance.now();
+        const { reused, corpus, result } = await ensureDefaultCorpus(store);
+        const records = await store.listPapers(DEFAULT_CORPUS.name);
+        const d = describeRecords(records);
+        const warnings = allWarnings(records, corpus?.warnings ?? []);
+        info(
+          `confscope: corpus "${DEFAULT_CORPUS.name}" in ${o.db} (${(performance.now() - t0).toFixed(0)} ms)`,
+        );
+        info(`  papers:   ${d.total} (${formatCounts(d.byTrack)})`);
+        info(`  untitled: ${d.untitled} (title lost in the listing; see warnings)`);
+        info(
+          `  changes:  ${reused || !result ? 'none (database reused)' : summaryLine(result.summary)}`,
+        );
+        info(`  warnings: ${warnings.length}`);
+        printWarnings(warnings, 5);
+      } finally {
+        await store.close();
+      }
+    });
+
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram().exitOverride();
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    if (isConfscopeError(e)) {
+      info(`confscope: error: ${e.message}`);
+      return 1;
+    }
+    if ((e as NodeJS.ErrnoException).code === 'EPIPE') return 0;
+    info(`confscope: internal error: ${(e as Error).message}`);
+    if (process.env['CONFSCOPE_DEBUG']) info((e as Error).stack ?? '');
+    return 70;
+  }
+}
+
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+});
+process.exitCode = await main(process.argv);

@@ -1,0 +1,237 @@
+// SQLite implementation of the Store (better-sqlite3 v12): one file, WAL mode, every ingest in
+// a single transaction so a failure leaves the database exactly as it was.
+
+import { createHash } from 'node:crypto';
+import Database from 'better-sqlite3';
+import { ConfscopeError } from '../../core/errors.js';
+import type { PaperRecord, Track } from '../../core/types.js';
+import type { CorpusInfo, CorpusMeta, IngestSummary, Store } from '../types.js';
+import { SQLITE_MIGRATIONS } from './migrations.js';
+
+interface PaperRow {
+  corpus: string;
+  id: string;
+  ord: number;
+  title: string | null;
+  authors: string;
+  track: string | null;
+  abstract: string;
+  links: string;
+  source_path: string;
+  start_line: number;
+  end_line: number;
+  warnings: string;
+  content_hash: string;
+}
+
+interface CorpusRow {
+  name: string;
+  source_path: string;
+  source_hash: string;
+  warnings: string;
+  ingested_at: string;
+  papers: number;
+}
+
+export function contentHash(r: PaperRecord): string {
+  const body = JSON.stringify([r.title, r.authors, r.track, r.abstract, r.links]);
+  return createHash('sha256').update(body).digest('hex');
+}
+
+function toRow(corpus: string, ord: number, r: PaperRecord): PaperRow {
+  return {
+    corpus,
+    id: r.id,
+    ord,
+    title: r.title,
+    authors: JSON.stringify(r.authors),
+    track: r.track,
+    abstract: r.abstract,
+    links: JSON.stringify(r.links),
+    source_path: r.source.path,
+    start_line: r.source.startLine,
+    end_line: r.source.endLine,
+    warnings: JSON.stringify(r.warnings),
+    content_hash: contentHash(r),
+  };
+}
+
+function fromRow(row: PaperRow): PaperRecord {
+  return {
+    id: row.id,
+    title: row.title,
+    authors: JSON.parse(row.authors) as string[],
+    track: row.track as Track | null,
+    abstract: row.abstract,
+    links: JSON.parse(row.links) as string[],
+    source: { path: row.source_path, startLine: row.start_line, endLine: row.end_line },
+    warnings: JSON.parse(row.warnings) as string[],
+  };
+}
+
+export class SqliteStore implements Store {
+  readonly db: Database.Database;
+
+  constructor(readonly path: string) {
+    try {
+      this.db = new Database(path);
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('foreign_keys = ON');
+      this.db.pragma('busy_timeout = 5000');
+      this.migrate();
+    } catch (e) {
+      if (e instanceof ConfscopeError) throw e;
+      throw new ConfscopeError(
+        'STORE_ERROR',
+        `${path}: cannot open as a confscope SQLite database (${(e as Error).message})`,
+        { cause: e },
+      );
+    }
+  }
+
+  private migrate(): void {
+    const current = this.db.pragma('user_version', { simple: true }) as number;
+    if (current > SQLITE_MIGRATIONS.length) {
+      throw new ConfscopeError(
+        'STORE_ERROR',
+        `${this.path}: database schema version ${current} is newer than this confscope (${SQLITE_MIGRATIONS.length}); upgrade confscope`,
+      );
+    }
+    for (let v = current; v < SQLITE_MIGRATIONS.length; v++) {
+      const sql = SQLITE_MIGRATIONS[v] ?? '';
+      this.db.transaction(() => {
+        this.db.exec(sql);
+        this.db.pragma(`user_version = ${v + 1}`);
+      })();
+    }
+  }
+
+  replaceCorpus(corpus: string, records: PaperRecord[], meta: CorpusMeta): Promise<IngestSummary> {
+    const db = this.db;
+    const existing = db.prepare<[string], PaperRow>('SELECT * FROM papers WHERE corpus = ?');
+    const upsertCorpus = db.prepare(
+      `INSERT INTO corpora (name, source_path, source_hash, warnings, ingested_at)
+       VALUES (@name, @source_path, @source_hash, @warnings, @ingested_at)
+       ON CONFLICT(name) DO UPDATE SET source_path = excluded.source_path,
+         source_hash = excluded.source_hash, warnings = excluded.warnings,
+         ingested_at = CASE WHEN corpora.source_hash = excluded.source_hash
+                            THEN corpora.ingested_at ELSE excluded.ingested_at END`,
+    );
+    const upsert = db.prepare(
+      `INSERT INTO papers (corpus, id, ord, title, authors, track, abstract, links, source_path,
+         start_line, end_line, warnings, content_hash)
+       VALUES (@corpus, @id, @ord, @title, @authors, @track, @abstract, @links, @source_path,
+         @start_line, @end_line, @warnings, @content_hash)
+       ON CONFLICT(corpus, id) DO UPDATE SET ord = excluded.ord, title = excluded.title,
+         authors = excluded.authors, track = excluded.track, abstract = excluded.abstract,
+         links = excluded.links, source_path = excluded.source_path,
+         start_line = excluded.start_line, end_line = excluded.end_line,
+         warnings = excluded.warnings, content_hash = excluded.content_hash`,
+    );
+    const remove = db.prepare('DELETE FROM papers WHERE corpus = ? AND id = ?');
+
+    const run = db.transaction((): IngestSummary => {
+      const summary: IngestSummary = {
+        corpus,
+        total: records.length,
+        added: 0,
+        updated: 0,
+        moved: 0,
+        unchanged: 0,
+        removed: 0,
+      };
+      upsertCorpus.run({
+        name: corpus,
+        source_path: meta.sourcePath,
+        source_hash: meta.sourceHash,
+        warnings: JSON.stringify(meta.warnings),
+        ingested_at: new Date().toISOString(),
+      });
+      const before = new Map(existing.all(corpus).map((row) => [row.id, row]));
+      records.forEach((r, ord) => {
+        const row = toRow(corpus, ord, r);
+        const old = before.get(r.id);
+        before.delete(r.id);
+        if (!old) summary.added++;
+        else if (old.content_hash !== row.content_hash) summary.updated++;
+        else if (
+          old.ord !== row.ord ||
+          old.start_line !== row.start_line ||
+          old.end_line !== row.end_line ||
+          old.source_path !== row.source_path ||
+          old.warnings !== row.warnings
+        ) {
+          summary.moved++;
+        } else {
+          summary.unchanged++;
+          return;
+        }
+        upsert.run(row);
+      });
+      for (const id of before.keys()) {
+        remove.run(corpus, id);
+        summary.removed++;
+      }
+      return summary;
+    });
+    try {
+      return Promise.resolve(run.immediate());
+    } catch (e) {
+      return Promise.reject(
+        new ConfscopeError(
+          'STORE_ERROR',
+          `${this.path}: ingest of corpus "${corpus}" failed and was rolled back (${(e as Error).message})`,
+          { cause: e },
+        ),
+      );
+    }
+  }
+
+  listPapers(corpus?: string): Promise<PaperRecord[]> {
+    const rows =
+      corpus === undefined
+        ? this.db.prepare<[], PaperRow>('SELECT * FROM papers ORDER BY corpus, ord').all()
+        : this.db
+            .prepare<[string], PaperRow>('SELECT * FROM papers WHERE corpus = ? ORDER BY ord')
+            .all(corpus);
+    return Promise.resolve(rows.map(fromRow));
+  }
+
+  getPaper(id: string, corpus?: string): Promise<PaperRecord | null> {
+    const row =
+      corpus === undefined
+        ? this.db
+            .prepare<[string], PaperRow>(
+              'SELECT * FROM papers WHERE id = ? ORDER BY corpus LIMIT 1',
+            )
+            .get(id)
+        : this.db
+            .prepare<[string, string], PaperRow>('SELECT * FROM papers WHERE corpus = ? AND id = ?')
+            .get(corpus, id);
+    return Promise.resolve(row ? fromRow(row) : null);
+  }
+
+  listCorpora(): Promise<CorpusInfo[]> {
+    const rows = this.db
+      .prepare<[], CorpusRow>(
+        `SELECT c.*, (SELECT count(*) FROM papers p WHERE p.corpus = c.name) AS papers
+         FROM corpora c ORDER BY c.name`,
+      )
+      .all();
+    return Promise.resolve(
+      rows.map((r) => ({
+        name: r.name,
+        sourcePath: r.source_path,
+        sourceHash: r.source_hash,
+        warnings: JSON.parse(r.warnings) as string[],
+        ingestedAt: r.ingested_at,
+        papers: r.papers,
+      })),
+    );
+  }
+
+  close(): Promise<void> {
+    if (this.db.open) this.db.close();
+    return Promise.resolve();
+  }
+}

@@ -1,0 +1,30 @@
+// Versioned schema for the SQLite store. Each entry moves the schema one version up and is
+// applied inside a transaction; PRAGMA user_version records where a database stands.
+
+export const SQLITE_MIGRATIONS: readonly string[] = [
+  `CREATE TABLE corpora (
+     name TEXT PRIMARY KEY,
+     source_path TEXT NOT NULL,
+     source_hash TEXT NOT NULL,
+     warnings TEXT NOT NULL DEFAULT '[]',
+     ingested_at TEXT NOT NULL
+   );
+   CREATE TABLE papers (
+     corpus TEXT NOT NULL REFERENCES corpora(name) ON DELETE CASCADE,
+     id TEXT NOT NULL,
+     ord INTEGER NOT NULL,
+     title TEXT,
+     authors TEXT NOT NULL,
+     track TEXT,
+     abstract TEXT NOT NULL,
+     links TEXT NOT NULL,
+     source_path TEXT NOT NULL,
+     start_line INTEGER NOT NULL,
+     end_line INTEGER NOT NULL,
+     warnings TEXT NOT NULL,
+     content_hash TEXT NOT NULL,
+     PRIMARY KEY (corpus, id)
+   ) WITHOUT ROWID;
+   CREATE INDEX papers_by_id ON papers(id);
+   CREATE INDEX papers_by_order ON papers(corpus, ord);`,
+];
