@@ -98,7 +98,10 @@ export function parseListing(text: string, path: string): ParseResult {
     }
   }
 
-  const acronyms = collectAcronyms(sig.filter((l) => l.kind !== 'marker').map((l) => l.text));
+  // Acronyms are needed only to restore ALL-CAPS titles; collect them once, on first need.
+  let cached: Set<string> | undefined;
+  const acronyms = () =>
+    (cached ??= collectAcronyms(sig.filter((l) => l.kind !== 'marker').map((l) => l.text)));
   const drafts: PaperRecord[] = [];
   for (let s = 0; s < starts.length; s++) {
     const from = starts[s] ?? 0;
@@ -120,8 +123,9 @@ function findRecordStarts(sig: SigLine[]): number[] {
     if (line.kind !== 'marker') continue;
     const prev = sig[i - 1];
     if (prev?.kind === 'heading') continue; // title, no author line: heading already a start
+    if (prev?.kind === 'text' && sig[i - 2]?.kind === 'heading') continue; // title, authors, marker
     if (prev?.kind === 'text' && looksLikeAuthorLine(prev.text)) {
-      if (sig[i - 2]?.kind !== 'heading') starts.add(i - 1); // author line whose title was lost
+      starts.add(i - 1); // an author line whose title was lost
       continue;
     }
     starts.add(i); // marker right after another record's text: no title, no authors
@@ -129,7 +133,11 @@ function findRecordStarts(sig: SigLine[]): number[] {
   return [...starts].sort((a, b) => a - b);
 }
 
-function buildRecord(seg: SigLine[], path: string, acronyms: ReadonlySet<string>): PaperRecord {
+function buildRecord(
+  seg: SigLine[],
+  path: string,
+  acronyms: () => ReadonlySet<string>,
+): PaperRecord {
   const warnings: string[] = [];
   const head = seg[0];
   if (!head) throw new Error('empty record segment');
@@ -212,7 +220,7 @@ function buildRecord(seg: SigLine[], path: string, acronyms: ReadonlySet<string>
 function cleanTitle(
   line: SigLine,
   path: string,
-  acronyms: ReadonlySet<string>,
+  acronyms: () => ReadonlySet<string>,
   warnings: string[],
 ): string | null {
   const raw = line.text.replace(HEADING, '').replace(/\s#+\s*$/, '');
@@ -228,7 +236,7 @@ function cleanTitle(
     );
   }
   if (isAllCaps(title)) {
-    title = restoreTitleCase(title, acronyms);
+    title = restoreTitleCase(title, acronyms());
     warnings.push(`${path}:${line.no}: title printed in ALL CAPS; case restored`);
   }
   return title;
@@ -241,15 +249,20 @@ function cleanTitle(
 function joinParagraphs(paragraphs: string[][]): string {
   const out: string[] = [];
   for (const p of paragraphs) {
-    const text = p.filter(Boolean).join(' ').replace(/\s+/g, ' ').trim();
+    let text = p.filter(Boolean).join(' ');
+    if (/\s\s|[\t\v\f\u00a0]/.test(text)) text = text.replace(/\s+/g, ' ');
+    text = text.trim();
     if (!text) continue;
     const prev = out.at(-1);
-    if (prev !== undefined && !/[.!?:;)"'”’\]}]$/.test(prev) && /^\p{Ll}/u.test(text)) {
+    // Test only the last character: an end-anchored regex would rescan the whole paragraph.
+    if (prev !== undefined && !CLOSING.has(prev.at(-1) ?? '') && /^\p{Ll}/u.test(text)) {
       out[out.length - 1] = `${prev} ${text}`;
     } else out.push(text);
   }
   return out.join('\n\n');
 }
+
+const CLOSING = new Set(['.', '!', '?', ':', ';', ')', '"', "'", '\u201d', '\u2019', ']', '}']);
 
 function contentKey(r: PaperRecord): string {
   if (r.title) return `t:${normalizeKey(r.title)}`;

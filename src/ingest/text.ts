@@ -65,12 +65,32 @@ export function splitLines(text: string): string[] {
 
 /**
  * Undo the markdown escapes the printed listing added around LaTeX and names: `\$` → `$`,
- * `\_` → `_`, `\*` → `*`; a doubled backslash before a dollar (`\\$`) is the same artifact.
- * Real LaTeX commands (`\ell`, `\%`, `\{`) are kept.
+ * `\_` → `_`, `\*` → `*`; the listing also prints some closing dollars as `\\$`, which is the
+ * same artifact. Other LaTeX (`\ell`, `\%`, `\{`, `\\`) is kept. Runs of backslashes are read
+ * as a whole, so the function is idempotent, and in one linear pass.
  */
 export function unescapeMarkdown(s: string): string {
   if (!s.includes('\\')) return s;
-  return s.replace(/\\\\\$|\\([$_*])/g, (m, ch: string | undefined) => ch ?? '$');
+  let out = '';
+  let i = 0;
+  while (i < s.length) {
+    const j = s.indexOf('\\', i);
+    if (j < 0) break;
+    let k = j;
+    while (s.charCodeAt(k) === 92) k++;
+    const run = k - j;
+    const next = s[k];
+    out += s.slice(i, j);
+    if (next === '$') out += '$';
+    else if (next === '_' || next === '*') out += '\\'.repeat(run - (run % 2)) + next;
+    else {
+      out += s.slice(j, k);
+      i = k;
+      continue;
+    }
+    i = k + 1;
+  }
+  return out + s.slice(i);
 }
 
 const FORMAT_TAGS =

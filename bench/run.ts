@@ -1,0 +1,10 @@
+// `npm run bench`: every speed benchmark, printed as tables. Rerun for fresh numbers; machines
+// are noisy, so read medians and ratios, not single runs.
+
+import { cpus } from 'node:os';
+import { benchIngest } from './ingest.js';
+
+console.log(
+  `# confscope benchmarks — node ${process.version}, ${cpus().length} cores, ${new Date().toISOString()}\n`,
+);
+console.log(await benchIngest());

@@ -1,0 +1,55 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { SqliteStore } from '../src/store/sqlite/index.js';
+import { SQLITE_MIGRATIONS } from '../src/store/sqlite/migrations.js';
+import { runStoreContract } from './store.contract.js';
+
+const tempDb = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'confscope-sqlite-'));
+  return { dir, path: join(dir, 'test.db') };
+};
+
+runStoreContract('sqlite', () => {
+  const { dir, path } = tempDb();
+  const store = new SqliteStore(path);
+  return Promise.resolve({
+    store,
+    failOnTitle: (title: string) => {
+      store.db.exec(
+        `CREATE TRIGGER fail_on_title BEFORE INSERT ON papers WHEN NEW.title = ${JSON.stringify(title).replace(/"/g, "'")}
+         BEGIN SELECT RAISE(ABORT, 'injected failure'); END`,
+      );
+      return Promise.resolve();
+    },
+    cleanup: () => {
+      rmSync(dir, { recursive: true, force: true });
+      return Promise.resolve();
+    },
+  });
+});
+
+describe('SQLite schema migrations', () => {
+  it('applies from an empty file and is safe to apply twice', async () => {
+    const { dir, path } = tempDb();
+    await new SqliteStore(path).close();
+    const again = new SqliteStore(path);
+    expect(again.db.pragma('user_version', { simple: true })).toBe(SQLITE_MIGRATIONS.length);
+    await again.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('refuses a database from a newer confscope, and a file that is not a database', () => {
+    const { dir, path } = tempDb();
+    const raw = new Database(path);
+    raw.pragma(`user_version = ${SQLITE_MIGRATIONS.length + 1}`);
+    raw.close();
+    expect(() => new SqliteStore(path)).toThrow(/newer than this confscope/);
+    const junk = join(dir, 'junk.db');
+    writeFileSync(junk, 'this is not a database, just text that is long enough to have a header');
+    expect(() => new SqliteStore(junk)).toThrow(/cannot open as a confscope SQLite database/);
+    rmSync(dir, { recursive: true, force: true });
+  });
+});
