@@ -37,7 +37,14 @@ export function defaultDbPath(): string {
   return process.env['CONFSCOPE_DB'] ?? DEFAULT_DB;
 }
 
-export function openStore(db: string = defaultDbPath()): Store {
+/** Open (or create) the database; read-only commands pass `mustExist` to refuse a mistyped path. */
+export function openStore(db: string = defaultDbPath(), opts: { mustExist?: boolean } = {}): Store {
+  if (opts.mustExist && !existsSync(db)) {
+    throw new ConfscopeError(
+      'STORE_ERROR',
+      `${db}: no database there (run \`confscope ingest\` or \`confscope start\` first)`,
+    );
+  }
   return new SqliteStore(db);
 }
 
@@ -83,12 +90,20 @@ export async function ingestFile(
 ): Promise<IngestResult> {
   const corpus = opts.corpus !== undefined ? validateCorpusName(opts.corpus) : corpusNameFor(path);
   const parsed = parseInputFile(path, opts.format, opts.label);
-  const summary = await store.replaceCorpus(corpus, parsed.records, {
+  return { summary: await storeParsed(store, corpus, parsed), parsed };
+}
+
+/** Store an already parsed file as a corpus (one transaction). */
+export function storeParsed(
+  store: Store,
+  corpus: string,
+  parsed: ParsedFile,
+): Promise<IngestSummary> {
+  return store.replaceCorpus(corpus, parsed.records, {
     sourcePath: parsed.path,
     sourceHash: parsed.sourceHash,
     warnings: parsed.warnings,
   });
-  return { summary, parsed };
 }
 
 /** Ingest the embedded ICLR 2020 listing unless the database already holds this exact file. */

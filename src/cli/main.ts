@@ -11,7 +11,9 @@ import {
   defaultDbPath,
   describeRecords,
   exportCorpus,
-  ingestFile,
+  corpusNameFor,
+  storeParsed,
+  validateCorpusName,
   isConfscopeError,
   openStore,
   parseInputFile,
@@ -21,7 +23,7 @@ import {
   type PaperRecord,
   type IngestSummary,
 } from '../app/index.js';
-import { formatCounts, info, printWarnings, writeOut } from './output.js';
+import { formatCounts, info, plural, printWarnings, writeOut } from './output.js';
 
 const allWarnings = (records: readonly PaperRecord[], global: readonly string[]) => [
   ...global,
@@ -37,7 +39,9 @@ export function buildProgram(): Command {
     .description('Turn a conference listing into an offline, searchable knowledge base.')
     .version('0.1.0')
     .showHelpAfterError('(run with --help for usage)')
-    .configureOutput({ outputError: (str, write) => write(str) });
+    .configureOutput({ outputError: (str, write) => write(str) })
+    // Before any .command(): commander copies the exit callback into each sub-command.
+    .exitOverride();
 
   const dbOption = () =>
     new Option('--db <path>', 'SQLite database file (env CONFSCOPE_DB)').default(defaultDbPath());
@@ -68,8 +72,8 @@ export function buildProgram(): Command {
         const warnings = allWarnings(parsed.records, parsed.warnings);
         printWarnings(warnings, o.allWarnings ? Infinity : 20);
         info(
-          `${file}: ${d.total} records (${formatCounts(d.byTrack)}; ${d.untitled} untitled), ` +
-            `${warnings.length} warnings, parsed in ${ms.toFixed(1)} ms`,
+          `${file}: ${plural(d.total, 'record')} (${formatCounts(d.byTrack)}; ${d.untitled} untitled), ` +
+            `${plural(warnings.length, 'warning')}, parsed in ${ms.toFixed(1)} ms`,
         );
       },
     );
@@ -87,20 +91,20 @@ export function buildProgram(): Command {
         file: string,
         o: { db: string; corpus?: string; format?: InputFormat; allWarnings?: boolean },
       ) => {
+        const t0 = performance.now();
+        // Parse (and refuse bad input) before the database is opened or created.
+        const parsed = parseInputFile(file, o.format);
+        const corpus = o.corpus !== undefined ? validateCorpusName(o.corpus) : corpusNameFor(file);
         const store = openStore(o.db);
         try {
-          const t0 = performance.now();
-          const { summary, parsed } = await ingestFile(store, file, {
-            corpus: o.corpus,
-            format: o.format,
-          });
+          const summary = await storeParsed(store, corpus, parsed);
           printWarnings(
             allWarnings(parsed.records, parsed.warnings),
             o.allWarnings ? Infinity : 20,
           );
           const d = describeRecords(parsed.records);
           info(
-            `ingested ${summary.total} records (${formatCounts(d.byTrack)}) into corpus "${summary.corpus}" of ${o.db}: ` +
+            `ingested ${plural(summary.total, 'record')} (${formatCounts(d.byTrack)}) into corpus "${summary.corpus}" of ${o.db}: ` +
               `${summaryLine(summary)} in ${(performance.now() - t0).toFixed(0)} ms`,
           );
         } finally {
@@ -116,11 +120,11 @@ export function buildProgram(): Command {
     .option('--corpus <name>', 'only this corpus (default: all)')
     .addOption(outFormat())
     .action(async (o: { db: string; corpus?: string; format: OutputFormat }) => {
-      const store = openStore(o.db);
+      const store = openStore(o.db, { mustExist: true });
       try {
         const records = await exportCorpus(store, o.corpus);
         await writeOut(serialize(records, o.format));
-        info(`exported ${records.length} records`);
+        info(`exported ${plural(records.length, 'record')}`);
       } finally {
         await store.close();
       }
@@ -132,7 +136,7 @@ export function buildProgram(): Command {
     .addOption(dbOption())
     .option('--format <format>', 'json or table', 'table')
     .action(async (o: { db: string; format: string }) => {
-      const store = openStore(o.db);
+      const store = openStore(o.db, { mustExist: true });
       try {
         const corpora = await store.listCorpora();
         if (o.format === 'json') await writeOut(JSON.stringify(corpora, null, 2) + '\n');
@@ -175,7 +179,7 @@ export function buildProgram(): Command {
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram().exitOverride();
+  const program = buildProgram();
   try {
     await program.parseAsync(argv);
     return 0;

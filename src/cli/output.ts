@@ -22,3 +22,7 @@ export function formatCounts(byTrack: Record<string, number>): string {
     .map(([k, v]) => `${v} ${k}`)
     .join(', ');
 }
+
+export function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}

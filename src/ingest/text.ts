@@ -27,9 +27,12 @@ export function decodeUtf8(bytes: Uint8Array, path: string): string {
   }
 }
 
+/** 1-based line of a byte offset, counting LF, CRLF and lone CR as splitLines does. */
 function lineOfByte(bytes: Uint8Array, offset: number): number {
   let line = 1;
-  for (let i = 0; i < offset && i < bytes.length; i++) if (bytes[i] === 0x0a) line++;
+  for (let i = 0; i < offset && i < bytes.length; i++) {
+    if (bytes[i] === 0x0a || (bytes[i] === 0x0d && bytes[i + 1] !== 0x0a)) line++;
+  }
   return line;
 }
 
