@@ -1,0 +1,621 @@
+// The search index over papers: BM25F (lexical), LSA and optional extra vector sets (semantic),
+// fused for hybrid search, with filters, inferred author/track filters, snippets and
+// explanations. Built in memory from records; query time is linear in the corpus at worst.
+
+import { analyzeTerm, fold, rootKey, tokenize } from './analyze.js';
+import { dot } from './embedder.js';
+import { containsPhrase, editDistance, LexicalIndex, postingHas, type Field } from './lexical.js';
+import { LsaModel, type LsaOptions } from './lsa.js';
+import { parseQuery, type Filter, type ParsedQuery, type Phrase, type QueryTerm } from './query.js';
+import type { PaperRecord, Track } from '../core/types.js';
+import { isEnglishWord } from './words.js';
+
+export const SEARCH_MODES = ['lexical', 'semantic', 'hybrid'] as const;
+export type SearchMode = (typeof SEARCH_MODES)[number];
+
+/** A paper as the index sees it: the record plus where it lives and what enrichment added. */
+export interface SearchDoc extends PaperRecord {
+  corpus: string;
+  keywords?: string[];
+}
+
+/** A precomputed set of document vectors and the way to embed a query into the same space. */
+export interface VectorSet {
+  name: string;
+  /** Row-major n × dim, unit rows (zero rows allowed for missing vectors). */
+  vectors: Float32Array;
+  dim: number;
+  embedQuery(text: string): Promise<Float32Array> | Float32Array;
+  /** Weight in hybrid fusion relative to LSA's 1. */
+  weight: number;
+}
+
+export interface FusionParams {
+  /** Weight of the lexical signal in hybrid mode (semantic gets 1 − this). */
+  lexicalWeight: number;
+  /** Rocchio feedback: weight of the top documents' centroid added to the semantic query. */
+  feedbackWeight: number;
+  feedbackDocs: number;
+}
+
+export const DEFAULT_FUSION: FusionParams = {
+  lexicalWeight: 0.5,
+  feedbackWeight: 0,
+  feedbackDocs: 5,
+};
+
+export interface SearchOptions {
+  mode?: SearchMode;
+  limit?: number;
+  offset?: number;
+  fusion?: Partial<FusionParams>;
+}
+
+export interface Highlight {
+  start: number;
+  end: number;
+}
+
+export interface SearchHit {
+  id: string;
+  corpus: string;
+  title: string | null;
+  authors: string[];
+  track: Track | null;
+  score: number;
+  snippet: string;
+  snippetHighlights: Highlight[];
+  titleHighlights: Highlight[];
+  explanation: {
+    matchedTerms: string[];
+    lexicalScore: number;
+    semanticScore: number | null;
+    filters: string[];
+  };
+}
+
+export interface SearchResult {
+  query: string;
+  mode: SearchMode;
+  total: number;
+  offset: number;
+  hits: SearchHit[];
+  filters: Filter[];
+  expansions: Record<string, string[]>;
+  notes: string[];
+  tookMs: number;
+}
+
+interface AuthorEntry {
+  display: string;
+  tokens: string[];
+  docs: number[];
+}
+
+const CODE_HOSTS = /github\.com|gitlab\.com|bitbucket\.org|huggingface\.co|colab\.research/i;
+
+export class SearchIndex {
+  readonly docs: readonly SearchDoc[];
+  readonly lexical: LexicalIndex;
+  readonly lsa: LsaModel;
+  private readonly lsaVectors: Float32Array;
+  private readonly extra: VectorSet[];
+  private readonly authors = new Map<string, AuthorEntry>();
+  private readonly contentTerms = new Set<string>();
+  private readonly hasCode: Uint8Array;
+
+  private constructor(
+    docs: readonly SearchDoc[],
+    lsa: LsaModel,
+    lsaVectors: Float32Array,
+    extra: VectorSet[],
+  ) {
+    this.docs = docs;
+    this.lsa = lsa;
+    this.lsaVectors = lsaVectors;
+    this.extra = extra;
+    this.lexical = LexicalIndex.build(
+      docs.map((d) => ({
+        title: d.title ?? '',
+        authors: d.authors.join(', '),
+        abstract: d.abstract,
+        keywords: (d.keywords ?? []).join(', '),
+      })),
+    );
+    docs.forEach((d, i) => {
+      for (const a of d.authors) {
+        const key = fold(a)
+          .replace(/[^a-z0-9 ]+/g, ' ')
+          .replace(/\s+/g, ' ')
+          .trim();
+        if (!key) continue;
+        let e = this.authors.get(key);
+        if (!e) this.authors.set(key, (e = { display: a, tokens: key.split(' '), docs: [] }));
+        e.docs.push(i);
+      }
+    });
+    for (const t of this.lexical.termsInFields(['title', 'abstract'])) this.contentTerms.add(t);
+    this.hasCode = Uint8Array.from(docs, (d) => (d.links.some((l) => CODE_HOSTS.test(l)) ? 1 : 0));
+  }
+
+  /** The text LSA sees for a paper: the title counts twice. */
+  static semanticText(
+    d: Pick<PaperRecord, 'title' | 'abstract'> & { keywords?: string[] },
+  ): string {
+    const t = d.title ?? '';
+    return `${t}. ${t}. ${(d.keywords ?? []).join(', ')} ${d.abstract}`;
+  }
+
+  static build(
+    docs: readonly SearchDoc[],
+    opts: { lsa?: Partial<LsaOptions>; extra?: VectorSet[] } = {},
+  ): SearchIndex {
+    const texts = docs.map((d) => SearchIndex.semanticText(d));
+    const { model, vectors } = LsaModel.fitWithVectors(texts, opts.lsa);
+    return new SearchIndex(docs, model, vectors, opts.extra ?? []);
+  }
+
+  /** Add (or replace) a vector set, e.g. USE vectors once they are computed. */
+  withVectors(set: VectorSet): SearchIndex {
+    const idx = Object.create(SearchIndex.prototype) as SearchIndex;
+    Object.assign(idx, this, { extra: [...this.extra.filter((s) => s.name !== set.name), set] });
+    return idx;
+  }
+
+  get vectorSets(): string[] {
+    return ['lsa', ...this.extra.map((s) => s.name)];
+  }
+
+  async search(input: string | ParsedQuery, opts: SearchOptions = {}): Promise<SearchResult> {
+    const t0 = performance.now();
+    const mode = opts.mode ?? 'hybrid';
+    const limit = Math.max(0, Math.min(opts.limit ?? 10, 1000));
+    const offset = Math.max(0, opts.offset ?? 0);
+    const fusion = { ...DEFAULT_FUSION, ...opts.fusion };
+    const q = typeof input === 'string' ? parseQuery(input) : input;
+    const notes = [...q.notes];
+    const n = this.docs.length;
+
+    this.inferAuthors(q);
+    const { terms, expansions } = this.expandTerms(q.terms, notes);
+
+    // 1. Which documents may appear at all.
+    const allowed = new Uint8Array(n).fill(1);
+    const applied: string[] = [];
+    for (const f of q.filters) {
+      const pass = this.filterMask(f, notes);
+      if (!pass) continue;
+      if (f.source === 'inferred' && !f.negated && !pass.some((v, i) => v && allowed[i])) {
+        notes.push(`no paper matches the ${f.kind} "${f.value}" read from the query; not applied`);
+        continue;
+      }
+      for (let i = 0; i < n; i++) if (pass[i] === (f.negated ? 1 : 0)) allowed[i] = 0;
+      applied.push(
+        `${f.negated ? '-' : ''}${f.kind}:${f.value}${f.source === 'inferred' ? ' (from the query text)' : ''}`,
+      );
+    }
+    for (const t of q.excludeTerms) for (const d of this.lexical.docsWith(t.term)) allowed[d] = 0;
+    for (const p of q.excludePhrases) this.phraseMask(p).forEach((v, i) => v && (allowed[i] = 0));
+    for (const p of q.phrases) this.phraseMask(p).forEach((v, i) => !v && (allowed[i] = 0));
+
+    // 2. Lexical scores.
+    const lex = new Float64Array(n);
+    for (const t of terms) {
+      const only = t.field ? [t.field] : undefined;
+      this.lexical.accumulate(t.term, t.weight, lex, undefined, only);
+      if (!t.prefix)
+        this.lexical.accumulate(rootKey(t.root), t.weight * ROOT_WEIGHT, lex, undefined, only);
+    }
+    for (const p of q.phrases) {
+      for (const tok of p.tokens)
+        if (!isStop(tok.word))
+          this.lexical.accumulate(tok.term, 1, lex, undefined, p.field ? [p.field] : undefined);
+    }
+
+    // 3. Semantic scores (cosine), with optional Rocchio feedback from the best lexical hits.
+    const hasText =
+      q.text.trim().length > 0 && (terms.length > 0 || q.phrases.length > 0 || mode !== 'lexical');
+    let sem: Float64Array | null = null;
+    if (mode !== 'lexical' && q.text.trim())
+      sem = await this.semanticScores(q, lex, allowed, fusion);
+
+    // 4. Fuse and rank.
+    const score = new Float64Array(n);
+    const lexMax = maxOf(lex, allowed);
+    const semNorm = sem ? normalizeSemantic(sem, allowed) : null;
+    for (let i = 0; i < n; i++) {
+      if (!allowed[i]) continue;
+      const l = lexMax > 0 ? (lex[i] ?? 0) / lexMax : 0;
+      const s = semNorm ? (semNorm[i] ?? 0) : 0;
+      if (mode === 'lexical') score[i] = l;
+      else if (mode === 'semantic') score[i] = s;
+      else score[i] = fusion.lexicalWeight * l + (1 - fusion.lexicalWeight) * s;
+    }
+    let ranked: number[];
+    if (!hasText) {
+      ranked = [];
+      for (let i = 0; i < n; i++) if (allowed[i]) ranked.push(i); // filters only: listing order
+    } else {
+      ranked = [];
+      for (let i = 0; i < n; i++) {
+        if (!allowed[i]) continue;
+        if (mode === 'lexical' && (lex[i] ?? 0) <= 0) continue;
+        if (mode !== 'lexical' && (score[i] ?? 0) <= 0 && (lex[i] ?? 0) <= 0) continue;
+        ranked.push(i);
+      }
+      ranked.sort((a, b) => (score[b] ?? 0) - (score[a] ?? 0) || a - b);
+    }
+    const highlightTerms = new Set<string>([
+      ...terms.map((t) => t.term),
+      ...q.phrases.flatMap((p) => p.tokens.map((t) => t.term)),
+    ]);
+    const hits = ranked
+      .slice(offset, offset + limit)
+      .map((i) =>
+        this.hit(
+          i,
+          hasText ? (score[i] ?? 0) : 1,
+          lex[i] ?? 0,
+          sem ? (sem[i] ?? 0) : null,
+          highlightTerms,
+          terms,
+          applied,
+        ),
+      );
+    return {
+      query: q.raw,
+      mode,
+      total: ranked.length,
+      offset,
+      hits,
+      filters: q.filters,
+      expansions,
+      notes,
+      tookMs: performance.now() - t0,
+    };
+  }
+
+  private async semanticScores(
+    q: ParsedQuery,
+    lex: Float64Array,
+    allowed: Uint8Array,
+    fusion: FusionParams,
+  ): Promise<Float64Array> {
+    const n = this.docs.length;
+    const k = this.lsa.dim;
+    let qv = this.lsa.embedOne(q.text);
+    if (fusion.feedbackWeight > 0) {
+      const top = topK(lex, allowed, fusion.feedbackDocs);
+      if (top.length) {
+        const centroid = new Float32Array(k);
+        for (const d of top)
+          for (let c = 0; c < k; c++)
+            centroid[c] = (centroid[c] ?? 0) + (this.lsaVectors[d * k + c] ?? 0) / top.length;
+        const mixed = new Float32Array(k);
+        for (let c = 0; c < k; c++)
+          mixed[c] = (qv[c] ?? 0) + fusion.feedbackWeight * (centroid[c] ?? 0);
+        qv = mixed;
+      }
+    }
+    const sem = new Float64Array(n);
+    let weightSum = 1;
+    for (let i = 0; i < n; i++) sem[i] = dot(qv, this.lsaVectors.subarray(i * k, (i + 1) * k));
+    for (const set of this.extra) {
+      const ev = await set.embedQuery(q.text);
+      weightSum += set.weight;
+      for (let i = 0; i < n; i++)
+        sem[i] =
+          (sem[i] ?? 0) +
+          set.weight * dot(ev, set.vectors.subarray(i * set.dim, (i + 1) * set.dim));
+    }
+    for (let i = 0; i < n; i++) sem[i] = (sem[i] ?? 0) / weightSum;
+    return sem;
+  }
+
+  /** Exact full author names (2–4 words) in free text become an author filter; small typos too. */
+  private inferAuthors(q: ParsedQuery): void {
+    if (q.filters.some((f) => f.kind === 'author')) return;
+    const free = q.terms.filter((t) => !t.field && !t.prefix);
+    for (let len = Math.min(4, free.length); len >= 2; len--) {
+      for (let s = 0; s + len <= free.length; s++) {
+        const words = free.slice(s, s + len).map((t) => t.word);
+        const key = words.join(' ');
+        let entry = this.authors.get(key);
+        if (
+          !entry &&
+          key.length >= 9 &&
+          words.some((w) => !this.contentTerms.has(w) && !this.contentTerms.has(stemOf(free, w)))
+        ) {
+          let best: AuthorEntry | undefined;
+          let bestD = 3;
+          for (const [name, e] of this.authors) {
+            if (Math.abs(name.length - key.length) > 2) continue;
+            const d = editDistance(key, name, 2);
+            if (d < bestD) {
+              bestD = d;
+              best = e;
+            }
+          }
+          entry = best;
+        }
+        if (entry) {
+          q.filters.push({
+            kind: 'author',
+            value: entry.display,
+            negated: false,
+            source: 'inferred',
+          });
+          const used = new Set(free.slice(s, s + len));
+          q.terms = q.terms.filter((t) => !used.has(t));
+          q.text = q.terms.map((t) => t.word).join(' ');
+          return;
+        }
+      }
+    }
+  }
+
+  private expandTerms(
+    qterms: QueryTerm[],
+    notes: string[],
+  ): { terms: (QueryTerm & { weight: number })[]; expansions: Record<string, string[]> } {
+    const out: (QueryTerm & { weight: number })[] = [];
+    const expansions: Record<string, string[]> = {};
+    const seen = new Set<string>();
+    for (const t of qterms) {
+      if (seen.has(`${t.field ?? ''}:${t.term}`)) continue;
+      seen.add(`${t.field ?? ''}:${t.term}`);
+      if (t.prefix) {
+        const base = t.word.startsWith(t.term) ? t.term : t.word;
+        const ex = this.lexical.expandPrefix(base, 30);
+        const w = ex.length ? 1 / Math.sqrt(ex.length) : 0;
+        for (const e of ex) out.push({ ...t, term: e, weight: Math.max(w, 0.35) });
+        expansions[`${t.word}*`] = ex;
+        continue;
+      }
+      if (this.lexical.has(t.term)) {
+        out.push({ ...t, weight: 1 });
+        continue;
+      }
+      // Unknown word: a typo? Only when it is no English word either (prose, chase are not typos).
+      if (t.word.length >= 4 && !t.joined && !/\d/.test(t.word) && !isEnglishWord(t.word)) {
+        const max = t.term.length >= 8 ? 2 : 1;
+        const cands = this.lexical
+          .similarTerms(t.term, max)
+          .sort((a, b) => this.lexical.df(b) - this.lexical.df(a))
+          .slice(0, 3);
+        if (cands.length) {
+          for (const c of cands) out.push({ ...t, term: c, weight: 0.8 });
+          expansions[t.word] = cands;
+          notes.push(`"${t.word}" is not in the corpus; also searched ${cands.join(', ')}`);
+          continue;
+        }
+      }
+      out.push({ ...t, weight: 1 });
+    }
+    return { terms: out, expansions };
+  }
+
+  private filterMask(f: Filter, notes: string[]): Uint8Array | null {
+    const n = this.docs.length;
+    const m = new Uint8Array(n);
+    switch (f.kind) {
+      case 'track':
+        this.docs.forEach((d, i) => (m[i] = d.track === f.value ? 1 : 0));
+        return m;
+      case 'corpus':
+        this.docs.forEach((d, i) => (m[i] = d.corpus === f.value ? 1 : 0));
+        return m;
+      case 'has':
+        this.docs.forEach((d, i) => {
+          m[i] =
+            f.value === 'code'
+              ? (this.hasCode[i] ?? 0)
+              : f.value === 'links'
+                ? d.links.length
+                  ? 1
+                  : 0
+                : d.title
+                  ? 1
+                  : 0;
+        });
+        return m;
+      case 'author': {
+        const want = fold(f.value)
+          .replace(/[^a-z0-9 ]+/g, ' ')
+          .split(/\s+/)
+          .filter(Boolean);
+        let matched = false;
+        for (const e of this.authors.values()) {
+          if (want.every((w) => e.tokens.includes(w))) {
+            matched = true;
+            for (const d of e.docs) m[d] = 1;
+          }
+        }
+        if (!matched && want.length) {
+          const key = want.join(' ');
+          for (const [name, e] of this.authors) {
+            if (editDistance(key, name, 2) <= (key.length >= 9 ? 2 : 1)) {
+              matched = true;
+              for (const d of e.docs) m[d] = 1;
+            }
+          }
+          if (matched) notes.push(`no author named exactly "${f.value}"; matched close spellings`);
+        }
+        return m;
+      }
+      case 'dataset': {
+        // A dataset name is a phrase in the title or abstract (CIFAR-10 also matches CIFAR10).
+        const tokens = tokenize(f.value, { keepStopWords: true });
+        const phrase = this.phraseMask({ text: f.value, tokens });
+        const joined = tokens.map((t) => t.word).join('');
+        const glued =
+          tokens.length > 1 ? this.lexical.docsWith(analyzeTerm(joined)) : new Uint32Array(0);
+        for (const d of glued) phrase[d] = 1;
+        return phrase;
+      }
+      case 'topic':
+        notes.push('topics are not computed for this database yet; topic: filter ignored');
+        return null;
+    }
+  }
+
+  private phraseMask(p: Phrase): Uint8Array {
+    const m = new Uint8Array(this.docs.length);
+    // Only documents holding every term can hold the phrase.
+    const content = p.tokens.filter((t) => !isStop(t.word));
+    let cands: Iterable<number> = this.docs.keys();
+    if (content.length) {
+      const rarest = content.reduce((a, b) =>
+        this.lexical.df(a.term) <= this.lexical.df(b.term) ? a : b,
+      );
+      cands = this.lexical.docsWith(rarest.term);
+    }
+    for (const i of cands) {
+      const d = this.docs[i];
+      if (!d) continue;
+      const fields: Record<Field, string> = {
+        title: d.title ?? '',
+        authors: d.authors.join(', '),
+        abstract: d.abstract,
+        keywords: (d.keywords ?? []).join(', '),
+      };
+      const texts = p.field ? [fields[p.field]] : Object.values(fields);
+      m[i] = texts.some((t) => containsPhrase(t, p.tokens)) ? 1 : 0;
+    }
+    return m;
+  }
+
+  private hit(
+    i: number,
+    score: number,
+    lex: number,
+    sem: number | null,
+    hl: Set<string>,
+    terms: QueryTerm[],
+    filters: string[],
+  ): SearchHit {
+    const d = this.docs[i] as SearchDoc;
+    const { snippet, highlights } = makeSnippet(d.abstract, hl, (t) => this.lexical.idf(t));
+    const matched = new Set<string>();
+    for (const t of terms) if (postingHas(this.lexical.docsWith(t.term), i)) matched.add(t.word);
+    return {
+      id: d.id,
+      corpus: d.corpus,
+      title: d.title,
+      authors: d.authors,
+      track: d.track,
+      score: round(score),
+      snippet,
+      snippetHighlights: highlights,
+      titleHighlights: d.title ? highlightRanges(d.title, hl) : [],
+      explanation: {
+        matchedTerms: [...matched],
+        lexicalScore: round(lex),
+        semanticScore: sem === null ? null : round(sem),
+        filters,
+      },
+    };
+  }
+}
+
+/** Weight of a match on the Porter root only (generalize for generalization) relative to an exact one. */
+const ROOT_WEIGHT = 0.5;
+
+const STOPS = new Set([
+  'a',
+  'an',
+  'the',
+  'of',
+  'and',
+  'or',
+  'in',
+  'on',
+  'for',
+  'to',
+  'with',
+  'by',
+  'is',
+  'are',
+]);
+const isStop = (w: string) => STOPS.has(w);
+const round = (x: number) => Math.round(x * 10000) / 10000;
+
+function stemOf(terms: QueryTerm[], word: string): string {
+  return terms.find((t) => t.word === word)?.term ?? word;
+}
+
+function maxOf(a: Float64Array, mask: Uint8Array): number {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) if (mask[i] && (a[i] ?? 0) > m) m = a[i] ?? 0;
+  return m;
+}
+
+function topK(a: Float64Array, mask: Uint8Array, k: number): number[] {
+  const idx: number[] = [];
+  for (let i = 0; i < a.length; i++) if (mask[i] && (a[i] ?? 0) > 0) idx.push(i);
+  return idx.sort((x, y) => (a[y] ?? 0) - (a[x] ?? 0)).slice(0, k);
+}
+
+/** Map cosines to [0, 1]: 0 at the median of the allowed documents, 1 at the best. */
+function normalizeSemantic(sem: Float64Array, mask: Uint8Array): Float64Array {
+  const vals: number[] = [];
+  for (let i = 0; i < sem.length; i++) if (mask[i]) vals.push(sem[i] ?? 0);
+  if (!vals.length) return new Float64Array(sem.length);
+  vals.sort((a, b) => a - b);
+  const median = vals[Math.floor(vals.length / 2)] ?? 0;
+  const max = vals[vals.length - 1] ?? 0;
+  const span = max - median || 1;
+  return sem.map((v) => Math.max(0, (v - median) / span));
+}
+
+function highlightRanges(text: string, terms: Set<string>): Highlight[] {
+  return tokenize(text, { keepStopWords: false })
+    .filter((t) => terms.has(t.term))
+    .map((t) => ({ start: t.start, end: t.end }))
+    .filter((h, i, a) => i === 0 || h.start >= (a[i - 1]?.end ?? 0));
+}
+
+/** The abstract's best sentence (and its neighbour when short) for these terms, with highlights. */
+export function makeSnippet(
+  text: string,
+  terms: Set<string>,
+  idf: (t: string) => number,
+  maxLen = 280,
+): { snippet: string; highlights: Highlight[] } {
+  const sentences: [number, number][] = [];
+  const re = /[^.!?]+(?:[.!?]+|$)/g;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    if (m[0].length === 0) {
+      re.lastIndex++;
+      continue;
+    }
+    sentences.push([m.index, m.index + m[0].length]);
+    if (sentences.length > 200) break;
+  }
+  let best = 0;
+  let bestScore = -1;
+  sentences.forEach(([s, e], i) => {
+    const seen = new Set<string>();
+    for (const t of tokenize(text.slice(s, e))) if (terms.has(t.term)) seen.add(t.term);
+    let sc = 0;
+    for (const t of seen) sc += idf(t);
+    if (sc > bestScore) {
+      bestScore = sc;
+      best = i;
+    }
+  });
+  const first = sentences[best] ?? [0, text.length];
+  let [start, end] = first;
+  while (start < end && /\s/.test(text[start] ?? '')) start++;
+  const next = sentences[best + 1];
+  if (end - start < maxLen / 2 && next) end = next[1];
+  let snippet = text.slice(start, end).trim();
+  let cut = false;
+  if (snippet.length > maxLen) {
+    const sp = snippet.lastIndexOf(' ', maxLen);
+    snippet = snippet.slice(0, sp > maxLen / 2 ? sp : maxLen);
+    cut = true;
+  }
+  const highlights = highlightRanges(snippet, terms);
+  return { snippet: cut ? `${snippet} …` : snippet, highlights };
+}
