@@ -23,7 +23,22 @@ import {
   type PaperRecord,
   type IngestSummary,
 } from '../app/index.js';
-import { formatCounts, info, plural, printWarnings, writeOut } from './output.js';
+import {
+  formatCounts,
+  formatResultTable,
+  info,
+  plural,
+  printWarnings,
+  writeOut,
+} from './output.js';
+import {
+  openSearchIndex,
+  readTopics,
+  searchBatch,
+  SEARCH_MODES,
+  type SearchMode,
+} from '../app/search.js';
+import { writeFileSync } from 'node:fs';
 
 const allWarnings = (records: readonly PaperRecord[], global: readonly string[]) => [
   ...global,
@@ -149,6 +164,77 @@ export function buildProgram(): Command {
     });
 
   program
+    .command('search')
+    .description('search the stored papers (hybrid by default); --batch writes a TREC run')
+    .argument('[query]', 'the query, in the query language (see below)')
+    .addOption(dbOption())
+    .option('--limit <n>', 'number of results', '10')
+    .option('--offset <n>', 'skip this many results', '0')
+    .addOption(new Option('--mode <mode>', 'ranking').choices([...SEARCH_MODES]).default('hybrid'))
+    .addOption(
+      new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'),
+    )
+    .option('--batch <topics.tsv>', 'answer every `qid<TAB>query` line of this file')
+    .option('--run <out.trec>', 'with --batch: write the TREC run here')
+    .addHelpText(
+      'after',
+      `
+Query language:
+  graph neural networks        free words (OR, ranked by BM25F + semantics)
+  "mode connectivity"          phrase (required)
+  transform*                   prefix
+  -word  -"phrase"             exclude
+  track:spotlight  author:"Sergey Levine"  -author:levine  title:attention
+  has:code  dataset:cifar-10  corpus:iclr2020  topic:…
+  Free text naming a track ("spotlight papers on …") or a full author name
+  ("Yoshua Bengio") is read as a filter.`,
+    )
+    .action(
+      async (
+        query: string | undefined,
+        o: {
+          db: string;
+          limit: string;
+          offset: string;
+          mode: SearchMode;
+          format: string;
+          batch?: string;
+          run?: string;
+        },
+      ) => {
+        const limit = positiveInt(o.limit, '--limit');
+        const offset = positiveInt(o.offset, '--offset', true);
+        if (o.batch !== undefined && query !== undefined)
+          throw usage('give either a query or --batch, not both');
+        if (o.batch === undefined && query === undefined)
+          throw usage('give a query, or --batch TOPICS.tsv --run OUT.trec');
+        if (o.batch !== undefined && o.run === undefined)
+          throw usage('--batch needs --run OUT.trec');
+        const topics = o.batch !== undefined ? readTopics(o.batch) : [];
+        const store = openStore(o.db, { mustExist: true });
+        try {
+          const index = await openSearchIndex(store);
+          if (o.batch !== undefined && o.run !== undefined) {
+            const run = await searchBatch(index, topics, { mode: o.mode, limit, offset });
+            writeFileSync(o.run, run);
+            info(
+              `wrote ${plural(topics.length, 'topic')} to ${o.run} (mode ${o.mode}, ${limit} results each)`,
+            );
+            return;
+          }
+          const result = await index.search(query ?? '', { mode: o.mode, limit, offset });
+          await writeOut(
+            o.format === 'json'
+              ? JSON.stringify(result, null, 2) + '\n'
+              : formatResultTable(result),
+          );
+        } finally {
+          await store.close();
+        }
+      },
+    );
+
+  program
     .command('start')
     .description('build the embedded ICLR 2020 corpus (or reuse it) and print a summary')
     .addOption(dbOption())
@@ -178,6 +264,17 @@ export function buildProgram(): Command {
   return program;
 }
 
+class UsageError extends Error {}
+const usage = (m: string) => new UsageError(m);
+
+function positiveInt(v: string, flag: string, allowZero = false): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < (allowZero ? 0 : 1) || n > 10_000) {
+    throw usage(`${flag} must be an integer between ${allowZero ? 0 : 1} and 10000, got "${v}"`);
+  }
+  return n;
+}
+
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
   try {
@@ -185,6 +282,10 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    if (e instanceof UsageError) {
+      info(`error: ${e.message}\n(run with --help for usage)`);
+      return 2;
+    }
     if (isConfscopeError(e)) {
       info(`confscope: error: ${e.message}`);
       return 1;
