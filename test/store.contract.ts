@@ -79,6 +79,25 @@ export function runStoreContract(name: string, open: () => Promise<StoreHarness>
         expect(await store.listPapers('b')).toHaveLength(15);
       }));
 
+    it('caches vectors by (model, content hash) and saved models by id', () =>
+      withStore(async ({ store }) => {
+        const a = Float32Array.from([0.5, -0.25, 1e-7]);
+        const b = Float32Array.from([1, 2, 3]);
+        await store.putVectors('m1', [
+          ['h1', a],
+          ['h2', b],
+        ]);
+        await store.putVectors('m2', [['h1', b]]);
+        const got = await store.getVectors('m1', ['h1', 'h2', 'h3']);
+        expect([...got.keys()].sort()).toEqual(['h1', 'h2']);
+        expect(got.get('h1')).toEqual(a);
+        expect((await store.getVectors('m2', ['h1'])).get('h1')).toEqual(b);
+        expect(await store.getModel('lsa')).toBeNull();
+        const bytes = Uint8Array.from([1, 2, 3, 250]);
+        await store.putModel('lsa', bytes);
+        expect(await store.getModel('lsa')).toEqual(bytes);
+      }));
+
     it('a failing ingest leaves the database exactly as it was', () =>
       withStore(async ({ store, failOnTitle }) => {
         if (!failOnTitle) return;

@@ -30,7 +30,7 @@ export function confscopeSystem(mode: SearchMode, opts: ConfscopeSystemOptions =
     },
     async search(query, k) {
       if (!index) throw new Error('build first');
-      const r = await index.search(query, { mode, limit: k, fusion: opts.fusion });
+      const r = await index.search(query, { mode, limit: k, fusion: opts.fusion, details: false });
       return r.hits.map((h) => h.id);
     },
   };

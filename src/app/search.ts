@@ -10,6 +10,7 @@ import {
   type SearchResult,
 } from '../index/search.js';
 import type { Store } from '../store/types.js';
+import { loadOrFitLsa } from './embeddings.js';
 
 export {
   SEARCH_MODES,
@@ -37,7 +38,9 @@ export async function openSearchIndex(store: Store): Promise<SearchIndex> {
       'the database holds no papers yet (run `confscope start` or `confscope ingest FILE`)',
     );
   }
-  return SearchIndex.build(docs);
+  const texts = docs.map((d) => SearchIndex.semanticText(d));
+  const fitted = await loadOrFitLsa(store, texts);
+  return SearchIndex.build(docs, { fitted });
 }
 
 export interface Topic {

@@ -27,6 +27,15 @@ export const DEFAULT_LSA: LsaOptions = {
   seed: 20200426,
 };
 
+/** Version of the saved model format; a saved model of another version is refitted. */
+export const LSA_FORMAT = 1;
+
+function fitHashOf(texts: readonly string[], o: LsaOptions): string {
+  const h = createHash('sha256').update(JSON.stringify(o));
+  for (const t of texts) h.update(t).update('\u0000');
+  return h.digest('hex').slice(0, 12);
+}
+
 interface SparseRow {
   idx: Uint32Array;
   val: Float32Array;
@@ -46,6 +55,69 @@ export class LsaModel implements Embedder {
   ) {
     this.dim = dims;
     this.id = `lsa-${dims}@${fitHash}`;
+  }
+
+  /** The fit hash of a model fitted on these texts with these options (its id without fitting). */
+  static idFor(texts: readonly string[], opts: Partial<LsaOptions> = {}): string {
+    const o = { ...DEFAULT_LSA, ...opts };
+    return `lsa-${o.dims}@${fitHashOf(texts, o)}`;
+  }
+
+  /** Bytes: a 4-byte header length, a JSON header (format version, id, vocabulary), idf, projection. */
+  toBytes(): Uint8Array {
+    const header = Buffer.from(
+      JSON.stringify({
+        format: LSA_FORMAT,
+        id: this.id,
+        dim: this.dim,
+        vocab: [...this.vocab.keys()],
+      }),
+    );
+    const pad = (4 - ((4 + header.length) % 4)) % 4;
+    const out = new Uint8Array(
+      4 + header.length + pad + this.idf.byteLength + this.proj.byteLength,
+    );
+    new DataView(out.buffer).setUint32(0, header.length + pad, true);
+    out.set(header, 4);
+    out.fill(32, 4 + header.length, 4 + header.length + pad);
+    out.set(
+      new Uint8Array(this.idf.buffer, this.idf.byteOffset, this.idf.byteLength),
+      4 + header.length + pad,
+    );
+    out.set(
+      new Uint8Array(this.proj.buffer, this.proj.byteOffset, this.proj.byteLength),
+      4 + header.length + pad + this.idf.byteLength,
+    );
+    return out;
+  }
+
+  static fromBytes(bytes: Uint8Array): LsaModel {
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const hlen = view.getUint32(0, true);
+    const header = JSON.parse(Buffer.from(bytes.subarray(4, 4 + hlen)).toString('utf8')) as {
+      format: number;
+      id: string;
+      dim: number;
+      vocab: string[];
+    };
+    if (header.format !== LSA_FORMAT)
+      throw new Error(`LSA model format ${header.format} is not ${LSA_FORMAT}`);
+    const copy = (from: number, n: number) => {
+      const a = new Float32Array(n);
+      new Uint8Array(a.buffer).set(bytes.subarray(from, from + n * 4));
+      return a;
+    };
+    const v = header.vocab.length;
+    const idf = copy(4 + hlen, v);
+    const proj = copy(4 + hlen + v * 4, v * header.dim);
+    const fitHash = header.id.split('@')[1] ?? '';
+    return new LsaModel(
+      new Map(header.vocab.map((t, i) => [t, i])),
+      idf,
+      proj,
+      header.dim,
+      fitHash,
+    );
   }
 
   static fit(texts: readonly string[], opts: Partial<LsaOptions> = {}): LsaModel {
@@ -72,11 +144,7 @@ export class LsaModel implements Embedder {
     const rows = docs.map((d) => tfidfRow(d, vocab, idf));
     const dims = Math.max(1, Math.min(o.dims, n - 1, vocabTerms.length - 1));
     const proj = randomizedSvdProjection(rows, vocabTerms.length, dims, o);
-    const fitHash = createHash('sha256')
-      .update(JSON.stringify(o))
-      .update(texts.join('\u0000'))
-      .digest('hex')
-      .slice(0, 12);
+    const fitHash = fitHashOf(texts, o);
     const model = new LsaModel(vocab, idf, proj, dims, fitHash);
     const vectors = new Float32Array(n * dims);
     rows.forEach((r, i) => vectors.set(model.project(r), i * dims));

@@ -49,6 +49,8 @@ export interface SearchOptions {
   limit?: number;
   offset?: number;
   fusion?: Partial<FusionParams>;
+  /** Snippets, highlights and matched terms for each hit (default true; off for ids-only batch runs). */
+  details?: boolean;
 }
 
 export interface Highlight {
@@ -148,10 +150,19 @@ export class SearchIndex {
 
   static build(
     docs: readonly SearchDoc[],
-    opts: { lsa?: Partial<LsaOptions>; extra?: VectorSet[] } = {},
+    opts: {
+      lsa?: Partial<LsaOptions>;
+      /** An LSA model already fitted on these documents and their vectors (from the store). */
+      fitted?: { model: LsaModel; vectors: Float32Array };
+      extra?: VectorSet[];
+    } = {},
   ): SearchIndex {
-    const texts = docs.map((d) => SearchIndex.semanticText(d));
-    const { model, vectors } = LsaModel.fitWithVectors(texts, opts.lsa);
+    const { model, vectors } =
+      opts.fitted ??
+      LsaModel.fitWithVectors(
+        docs.map((d) => SearchIndex.semanticText(d)),
+        opts.lsa,
+      );
     return new SearchIndex(docs, model, vectors, opts.extra ?? []);
   }
 
@@ -249,10 +260,12 @@ export class SearchIndex {
       ...terms.map((t) => t.term),
       ...q.phrases.flatMap((p) => p.tokens.map((t) => t.term)),
     ]);
+    const details = opts.details ?? true;
     const hits = ranked
       .slice(offset, offset + limit)
       .map((i) =>
         this.hit(
+          details,
           i,
           hasText ? (score[i] ?? 0) : 1,
           lex[i] ?? 0,
@@ -324,7 +337,8 @@ export class SearchIndex {
         if (
           !entry &&
           key.length >= 9 &&
-          words.some((w) => !this.contentTerms.has(w) && !this.contentTerms.has(stemOf(free, w)))
+          // Only words the titles and abstracts never use can be a misspelt name ("pieter abeel").
+          free.slice(s, s + len).every((t) => !this.contentTerms.has(t.term))
         ) {
           let best: AuthorEntry | undefined;
           let bestD = 3;
@@ -486,6 +500,7 @@ export class SearchIndex {
   }
 
   private hit(
+    details: boolean,
     i: number,
     score: number,
     lex: number,
@@ -495,9 +510,12 @@ export class SearchIndex {
     filters: string[],
   ): SearchHit {
     const d = this.docs[i] as SearchDoc;
-    const { snippet, highlights } = makeSnippet(d.abstract, hl, (t) => this.lexical.idf(t));
+    const { snippet, highlights } = details
+      ? makeSnippet(d.abstract, hl, (t) => this.lexical.idf(t))
+      : { snippet: '', highlights: [] };
     const matched = new Set<string>();
-    for (const t of terms) if (postingHas(this.lexical.docsWith(t.term), i)) matched.add(t.word);
+    if (details)
+      for (const t of terms) if (postingHas(this.lexical.docsWith(t.term), i)) matched.add(t.word);
     return {
       id: d.id,
       corpus: d.corpus,
@@ -507,7 +525,7 @@ export class SearchIndex {
       score: round(score),
       snippet,
       snippetHighlights: highlights,
-      titleHighlights: d.title ? highlightRanges(d.title, hl) : [],
+      titleHighlights: details && d.title ? highlightRanges(d.title, hl) : [],
       explanation: {
         matchedTerms: [...matched],
         lexicalScore: round(lex),
@@ -539,10 +557,6 @@ const STOPS = new Set([
 ]);
 const isStop = (w: string) => STOPS.has(w);
 const round = (x: number) => Math.round(x * 10000) / 10000;
-
-function stemOf(terms: QueryTerm[], word: string): string {
-  return terms.find((t) => t.word === word)?.term ?? word;
-}
 
 function maxOf(a: Float64Array, mask: Uint8Array): number {
   let m = 0;

@@ -34,5 +34,12 @@ export interface Store {
   listPapers(corpus?: string): Promise<PaperRecord[]>;
   getPaper(id: string, corpus?: string): Promise<PaperRecord | null>;
   listCorpora(): Promise<CorpusInfo[]>;
+  /** Cached vectors of `model` for these content hashes (missing ones are absent from the map). */
+  getVectors(model: string, hashes: readonly string[]): Promise<Map<string, Float32Array>>;
+  /** Cache vectors; each call is one transaction, so a long computation can resume. */
+  putVectors(model: string, entries: readonly (readonly [string, Float32Array])[]): Promise<void>;
+  /** A fitted model (e.g. LSA) saved as bytes, or null. */
+  getModel(id: string): Promise<Uint8Array | null>;
+  putModel(id: string, data: Uint8Array): Promise<void>;
   close(): Promise<void>;
 }

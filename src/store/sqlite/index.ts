@@ -230,8 +230,52 @@ export class SqliteStore implements Store {
     );
   }
 
+  getVectors(model: string, hashes: readonly string[]): Promise<Map<string, Float32Array>> {
+    const out = new Map<string, Float32Array>();
+    const get = this.db.prepare<[string, string], { vector: Buffer }>(
+      'SELECT vector FROM embeddings WHERE model = ? AND content_hash = ?',
+    );
+    for (const h of hashes) {
+      const row = get.get(model, h);
+      if (row) out.set(h, bufferToFloats(row.vector));
+    }
+    return Promise.resolve(out);
+  }
+
+  putVectors(model: string, entries: readonly (readonly [string, Float32Array])[]): Promise<void> {
+    const put = this.db.prepare(
+      'INSERT OR REPLACE INTO embeddings (model, content_hash, dim, vector) VALUES (?, ?, ?, ?)',
+    );
+    this.db.transaction(() => {
+      for (const [h, v] of entries)
+        put.run(model, h, v.length, Buffer.from(v.buffer, v.byteOffset, v.byteLength));
+    })();
+    return Promise.resolve();
+  }
+
+  getModel(id: string): Promise<Uint8Array | null> {
+    const row = this.db
+      .prepare<[string], { data: Buffer }>('SELECT data FROM models WHERE id = ?')
+      .get(id);
+    return Promise.resolve(row ? new Uint8Array(row.data) : null);
+  }
+
+  putModel(id: string, data: Uint8Array): Promise<void> {
+    this.db
+      .prepare('INSERT OR REPLACE INTO models (id, data, created_at) VALUES (?, ?, ?)')
+      .run(id, Buffer.from(data), new Date().toISOString());
+    return Promise.resolve();
+  }
+
   close(): Promise<void> {
     if (this.db.open) this.db.close();
     return Promise.resolve();
   }
+}
+
+/** Copy a BLOB into an aligned Float32Array (a Buffer's offset need not be 4-aligned). */
+function bufferToFloats(b: Buffer): Float32Array {
+  const out = new Float32Array(b.byteLength / 4);
+  new Uint8Array(out.buffer).set(b);
+  return out;
 }

@@ -27,4 +27,17 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
    ) WITHOUT ROWID;
    CREATE INDEX papers_by_id ON papers(id);
    CREATE INDEX papers_by_order ON papers(corpus, ord);`,
+  // 2: embedding vectors cached by (model, hash of the embedded text); fitted models by id.
+  `CREATE TABLE embeddings (
+     model TEXT NOT NULL,
+     content_hash TEXT NOT NULL,
+     dim INTEGER NOT NULL,
+     vector BLOB NOT NULL,
+     PRIMARY KEY (model, content_hash)
+   ) WITHOUT ROWID;
+   CREATE TABLE models (
+     id TEXT PRIMARY KEY,
+     data BLOB NOT NULL,
+     created_at TEXT NOT NULL
+   );`,
 ];
