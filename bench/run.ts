@@ -3,8 +3,11 @@
 
 import { cpus } from 'node:os';
 import { benchIngest } from './ingest.js';
+import { benchSearchSpeed } from './search-speed.js';
 
 console.log(
   `# confscope benchmarks — node ${process.version}, ${cpus().length} cores, ${new Date().toISOString()}\n`,
 );
 console.log(await benchIngest());
+console.log('');
+console.log(await benchSearchSpeed());

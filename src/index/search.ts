@@ -2,7 +2,7 @@
 // fused for hybrid search, with filters, inferred author/track filters, snippets and
 // explanations. Built in memory from records; query time is linear in the corpus at worst.
 
-import { analyzeTerm, fold, rootKey, tokenize } from './analyze.js';
+import { analyzeTerm, fold, rootKey, tokenize, type Token } from './analyze.js';
 import { dot } from './embedder.js';
 import { containsPhrase, editDistance, LexicalIndex, postingHas, type Field } from './lexical.js';
 import { LsaModel, type LsaOptions } from './lsa.js';
@@ -105,6 +105,7 @@ export class SearchIndex {
   private readonly authors = new Map<string, AuthorEntry>();
   private readonly contentTerms = new Set<string>();
   private readonly hasCode: Uint8Array;
+  private readonly tokenCache = new Map<number, Token[]>();
 
   private constructor(
     docs: readonly SearchDoc[],
@@ -499,6 +500,22 @@ export class SearchIndex {
     return m;
   }
 
+  /** Tokens of a paper's abstract (capped like snippets), kept in a small LRU cache. */
+  private abstractTokens(i: number): Token[] {
+    let toks = this.tokenCache.get(i);
+    if (toks) {
+      this.tokenCache.delete(i);
+    } else {
+      toks = tokenize(snippetSource(this.docs[i]?.abstract ?? ''));
+      if (this.tokenCache.size >= TOKEN_CACHE_SIZE) {
+        const oldest = this.tokenCache.keys().next();
+        if (!oldest.done) this.tokenCache.delete(oldest.value);
+      }
+    }
+    this.tokenCache.set(i, toks);
+    return toks;
+  }
+
   private hit(
     details: boolean,
     i: number,
@@ -511,7 +528,7 @@ export class SearchIndex {
   ): SearchHit {
     const d = this.docs[i] as SearchDoc;
     const { snippet, highlights } = details
-      ? makeSnippet(d.abstract, hl, (t) => this.lexical.idf(t))
+      ? makeSnippet(d.abstract, hl, (t) => this.lexical.idf(t), 280, this.abstractTokens(i))
       : { snippet: '', highlights: [] };
     const matched = new Set<string>();
     if (details)
@@ -590,12 +607,19 @@ function highlightRanges(text: string, terms: Set<string>): Highlight[] {
 }
 
 /** The abstract's best sentence (and its neighbour when short) for these terms, with highlights. */
+const TOKEN_CACHE_SIZE = 4096;
+/** Only the start of a huge abstract is considered for its snippet. */
+const snippetSource = (t: string) => (t.length > 20_000 ? t.slice(0, 20_000) : t);
+
 export function makeSnippet(
-  text: string,
+  fullText: string,
   terms: Set<string>,
   idf: (t: string) => number,
   maxLen = 280,
+  tokens?: readonly Token[],
 ): { snippet: string; highlights: Highlight[] } {
+  // One tokenisation serves scoring the sentences and marking the matches.
+  const text = snippetSource(fullText);
   const sentences: [number, number][] = [];
   const re = /[^.!?]+(?:[.!?]+|$)/g;
   for (let m = re.exec(text); m; m = re.exec(text)) {
@@ -604,32 +628,42 @@ export function makeSnippet(
       continue;
     }
     sentences.push([m.index, m.index + m[0].length]);
-    if (sentences.length > 200) break;
+  }
+  const hits = (tokens ?? tokenize(text)).filter((t) => terms.has(t.term));
+  const seen = sentences.map(() => new Set<string>());
+  let si = 0;
+  for (const t of hits) {
+    while (si < sentences.length - 1 && (sentences[si]?.[1] ?? 0) <= t.start) si++;
+    seen[si]?.add(t.term);
   }
   let best = 0;
   let bestScore = -1;
-  sentences.forEach(([s, e], i) => {
-    const seen = new Set<string>();
-    for (const t of tokenize(text.slice(s, e))) if (terms.has(t.term)) seen.add(t.term);
+  seen.forEach((set, i) => {
     let sc = 0;
-    for (const t of seen) sc += idf(t);
+    for (const t of set) sc += idf(t);
     if (sc > bestScore) {
       bestScore = sc;
       best = i;
     }
   });
-  const first = sentences[best] ?? [0, text.length];
-  let [start, end] = first;
+  let [start, end] = sentences[best] ?? [0, text.length];
   while (start < end && /\s/.test(text[start] ?? '')) start++;
   const next = sentences[best + 1];
   if (end - start < maxLen / 2 && next) end = next[1];
-  let snippet = text.slice(start, end).trim();
+  while (end > start && /\s/.test(text[end - 1] ?? '')) end--;
   let cut = false;
-  if (snippet.length > maxLen) {
-    const sp = snippet.lastIndexOf(' ', maxLen);
-    snippet = snippet.slice(0, sp > maxLen / 2 ? sp : maxLen);
+  if (end - start > maxLen) {
+    const sp = text.lastIndexOf(' ', start + maxLen);
+    end = sp > start + maxLen / 2 ? sp : start + maxLen;
     cut = true;
   }
-  const highlights = highlightRanges(snippet, terms);
+  const snippet = text.slice(start, end);
+  const highlights: Highlight[] = [];
+  for (const t of hits) {
+    if (t.start < start || t.end > end) continue;
+    const h = { start: t.start - start, end: t.end - start };
+    if (highlights.length && h.start < (highlights[highlights.length - 1]?.end ?? 0)) continue;
+    highlights.push(h);
+  }
   return { snippet: cut ? `${snippet} …` : snippet, highlights };
 }
