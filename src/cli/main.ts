@@ -256,6 +256,12 @@ Query language:
         );
         info(`  warnings: ${warnings.length}`);
         printWarnings(warnings, 5);
+        const t1 = performance.now();
+        const index = await openSearchIndex(store);
+        info(
+          `  search:   index of ${plural(index.docs.length, 'paper')} ready in ${(performance.now() - t1).toFixed(0)} ms ` +
+            `(BM25F + ${index.vectorSets.join(' + ')}); try: npx confscope search "graph neural networks"`,
+        );
       } finally {
         await store.close();
       }

@@ -38,9 +38,10 @@ export interface FusionParams {
   feedbackDocs: number;
 }
 
+/** Chosen on the quality set (bench/quality): see the README's search-quality section. */
 export const DEFAULT_FUSION: FusionParams = {
-  lexicalWeight: 0.5,
-  feedbackWeight: 0,
+  lexicalWeight: 0.4,
+  feedbackWeight: 1,
   feedbackDocs: 5,
 };
 
