@@ -81,8 +81,10 @@ export function readTopics(path: string): Topic[] {
 }
 
 /** TREC run lines `qid Q0 paperId rank score runTag`, rank from 1. */
-export function trecLines(qid: string, result: SearchResult, runTag: string): string[] {
-  return result.hits.map((h, i) => `${qid} Q0 ${h.id} ${i + 1} ${h.score.toFixed(6)} ${runTag}`);
+export function trecLines(qid: string, result: SearchResult, runTag: string, offset = 0): string[] {
+  return result.hits.map(
+    (h, i) => `${qid} Q0 ${h.id} ${offset + i + 1} ${h.score.toFixed(6)} ${runTag}`,
+  );
 }
 
 export async function searchBatch(
@@ -95,7 +97,7 @@ export async function searchBatch(
   const lines: string[] = [];
   let done = 0;
   for (const t of topics) {
-    lines.push(...trecLines(t.qid, await index.search(t.query, opts), tag));
+    lines.push(...trecLines(t.qid, await index.search(t.query, opts), tag, opts.offset ?? 0));
     onProgress?.(++done);
   }
   return lines.length ? lines.join('\n') + '\n' : '';

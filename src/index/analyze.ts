@@ -114,6 +114,9 @@ function isAlnumChar(s: string, i: number): boolean {
   return /[\p{L}\p{N}]/u.test(s[i] ?? '');
 }
 
+/** Chosen on the quality set: 0.7 gave the best lexical ranking (LSA keeps full Porter stems). */
+const ROOT_MIN_RATIO = 0.7;
+
 /** Folded word, light stem and Porter stem, cached: the same words recur across a corpus. */
 const wordCache = new Map<string, readonly [string, string, string]>();
 
@@ -122,8 +125,12 @@ function analyzeWord(raw: string): readonly [string, string, string] {
   if (hit === undefined) {
     let ascii = true;
     for (let i = 0; i < raw.length; i++) if (raw.charCodeAt(i) > 127) ascii = false;
-    const word = ascii ? raw.toLowerCase() : fold(raw);
-    hit = [word, lightStem(word), stem(word)] as const;
+    // Folding can decompose a rare letter into a space plus a mark: keep words whole.
+    const word = ascii ? raw.toLowerCase() : fold(raw).replace(/\s+/g, '');
+    const light = lightStem(word);
+    const porter = stem(word);
+    // Porter over-stems long words (generalization, generative → gener); keep such roots light.
+    hit = [word, light, porter.length >= ROOT_MIN_RATIO * word.length ? porter : light] as const;
     if (wordCache.size > 500_000) wordCache.clear();
     wordCache.set(raw, hit);
   }
@@ -152,9 +159,9 @@ export function analyzeTerm(word: string): string {
   return analyzeWord(word)[1];
 }
 
-/** Porter roots of a text, for LSA (related forms pooled). */
+/** Full Porter stems of a text, for LSA (related forms pooled, even generalization ~ generative). */
 export function roots(text: string): string[] {
-  return tokenize(text).map((t) => t.root);
+  return tokenize(text).map((t) => stem(t.word));
 }
 
 /** The key under which the lexical index files a token's Porter root. */

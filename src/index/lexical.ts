@@ -167,8 +167,13 @@ export class LexicalIndex {
   }
 
   /** Documents containing the term (any field). */
-  docsWith(term: string): Uint32Array {
-    return this.postings.get(term)?.docs ?? new Uint32Array(0);
+  docsWith(term: string, field?: Field): Uint32Array {
+    const p = this.postings.get(term);
+    if (!p) return new Uint32Array(0);
+    if (!field) return p.docs;
+    const m = p.docs.length;
+    const fi = FIELDS.indexOf(field);
+    return p.docs.filter((_, i) => (p.tf[fi * m + i] ?? 0) > 0);
   }
 
   /** Vocabulary terms starting with `prefix` (at most `limit`, most frequent first). */

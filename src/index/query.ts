@@ -46,6 +46,8 @@ export interface ParsedQuery {
   excludeTerms: QueryTerm[];
   excludePhrases: Phrase[];
   filters: Filter[];
+  /** Folded words of the plain free text, stop words included, in order. */
+  freeWords: string[];
   notes: string[];
 }
 
@@ -131,11 +133,15 @@ function lex(q: string): RawToken[] {
 export function parseQuery(input: string): ParsedQuery {
   const notes: string[] = [];
   // Control characters are dropped; very long queries are cut, not refused.
-  let raw = stripControls(input);
+  let raw = input;
   if (raw.length > MAX_QUERY_CHARS) {
     notes.push(`query cut to its first ${MAX_QUERY_CHARS} characters`);
     raw = raw.slice(0, MAX_QUERY_CHARS);
+    // Never leave half of a surrogate pair at the cut.
+    const last = raw.charCodeAt(raw.length - 1);
+    if (last >= 0xd800 && last <= 0xdbff) raw = raw.slice(0, -1);
   }
+  raw = stripControls(raw);
   const q: ParsedQuery = {
     raw,
     text: '',
@@ -144,6 +150,7 @@ export function parseQuery(input: string): ParsedQuery {
     excludeTerms: [],
     excludePhrases: [],
     filters: [],
+    freeWords: [],
     notes,
   };
   const textParts: string[] = [];
@@ -158,6 +165,12 @@ export function parseQuery(input: string): ParsedQuery {
       notes.push(`unknown field "${tok.field}:"; searched "${tok.value}" as text`);
     }
     const words = tokenize(tok.value, { keepStopWords: tok.quoted });
+    if (!tok.quoted && !tok.field && !tok.negated && !tok.value.endsWith('*')) {
+      const all = tokenize(tok.value, { keepStopWords: true }).filter((w) => !w.joined);
+      // Every word, stop words too, for recognising names ("Will Grathwohl", "Po-Wei Wang").
+      if (!(all.length === 1 && TRACK_WORDS[all[0]?.word ?? '']))
+        for (const w of all) q.freeWords.push(w.word);
+    }
     if (words.length === 0) continue;
     if (tok.quoted && words.length > 1) {
       const phrase: Phrase = { text: tok.value, tokens: words, field };
@@ -166,6 +179,7 @@ export function parseQuery(input: string): ParsedQuery {
       continue;
     }
     const prefix = !tok.quoted && tok.value.endsWith('*') && words.length === 1;
+    let consumed = false;
     for (const w of words) {
       if (
         !tok.quoted &&
@@ -176,6 +190,7 @@ export function parseQuery(input: string): ParsedQuery {
         words.length === 1
       ) {
         addFilter(q, 'track', w.word, false, 'inferred');
+        consumed = true;
         continue;
       }
       const qt: QueryTerm = {
@@ -188,7 +203,7 @@ export function parseQuery(input: string): ParsedQuery {
       if (w.joined) qt.joined = true;
       (tok.negated ? q.excludeTerms : q.terms).push(qt);
     }
-    if (!tok.negated) textParts.push(tok.value.replace(/\*$/, ''));
+    if (!tok.negated && !consumed) textParts.push(tok.value.replace(/\*$/, ''));
   }
   q.text = textParts.join(' ').trim();
   return q;
@@ -226,12 +241,12 @@ function addFilter(
   q.filters.push({ kind, value, negated, source });
 }
 
-/** Replace control characters (but not tab/newline) with spaces, without a control-char regex. */
+/** Replace control characters (C0 incl. tab and newline, DEL, C1) with spaces. */
 function stripControls(s: string): string {
   let out = '';
   for (const ch of s) {
     const c = ch.charCodeAt(0);
-    out += (c < 32 && c !== 9 && c !== 10) || c === 127 ? ' ' : ch;
+    out += c < 32 || (c >= 127 && c <= 159) ? ' ' : ch;
   }
   return out;
 }

@@ -185,7 +185,8 @@ export class SearchIndex {
     const limit = Math.max(0, Math.min(opts.limit ?? 10, 1000));
     const offset = Math.max(0, opts.offset ?? 0);
     const fusion = { ...DEFAULT_FUSION, ...opts.fusion };
-    const q = typeof input === 'string' ? parseQuery(input) : input;
+    // A caller's parsed query is not changed: inference works on a copy.
+    const q = typeof input === 'string' ? parseQuery(input) : structuredClone(input);
     const notes = [...q.notes];
     const n = this.docs.length;
 
@@ -195,6 +196,7 @@ export class SearchIndex {
     // 1. Which documents may appear at all.
     const allowed = new Uint8Array(n).fill(1);
     const applied: string[] = [];
+    const appliedFilters: Filter[] = [];
     for (const f of q.filters) {
       const pass = this.filterMask(f, notes);
       if (!pass) continue;
@@ -202,12 +204,15 @@ export class SearchIndex {
         notes.push(`no paper matches the ${f.kind} "${f.value}" read from the query; not applied`);
         continue;
       }
+      appliedFilters.push(f);
       for (let i = 0; i < n; i++) if (pass[i] === (f.negated ? 1 : 0)) allowed[i] = 0;
       applied.push(
         `${f.negated ? '-' : ''}${f.kind}:${f.value}${f.source === 'inferred' ? ' (from the query text)' : ''}`,
       );
     }
-    for (const t of q.excludeTerms) for (const d of this.lexical.docsWith(t.term)) allowed[d] = 0;
+    for (const t of q.excludeTerms) {
+      for (const d of this.lexical.docsWith(t.term, t.field)) allowed[d] = 0;
+    }
     for (const p of q.excludePhrases) this.phraseMask(p).forEach((v, i) => v && (allowed[i] = 0));
     for (const p of q.phrases) this.phraseMask(p).forEach((v, i) => !v && (allowed[i] = 0));
 
@@ -226,11 +231,12 @@ export class SearchIndex {
     }
 
     // 3. Semantic scores (cosine), with optional Rocchio feedback from the best lexical hits.
-    const hasText =
-      q.text.trim().length > 0 && (terms.length > 0 || q.phrases.length > 0 || mode !== 'lexical');
+    const hasText = terms.length > 0 || q.phrases.length > 0;
+    if (!hasText && q.freeWords.length > 0 && !appliedFilters.length) {
+      notes.push('the query has no searchable words (only common words); showing all papers');
+    }
     let sem: Float64Array | null = null;
-    if (mode !== 'lexical' && q.text.trim())
-      sem = await this.semanticScores(q, lex, allowed, fusion);
+    if (mode !== 'lexical' && hasText) sem = await this.semanticScores(q, lex, allowed, fusion);
 
     // 4. Fuse and rank.
     const score = new Float64Array(n);
@@ -268,6 +274,7 @@ export class SearchIndex {
       .map((i) =>
         this.hit(
           details,
+          q.phrases,
           i,
           hasText ? (score[i] ?? 0) : 1,
           lex[i] ?? 0,
@@ -283,7 +290,7 @@ export class SearchIndex {
       total: ranked.length,
       offset,
       hits,
-      filters: q.filters,
+      filters: appliedFilters,
       expansions,
       notes,
       tookMs: performance.now() - t0,
@@ -330,17 +337,17 @@ export class SearchIndex {
   /** Exact full author names (2–4 words) in free text become an author filter; small typos too. */
   private inferAuthors(q: ParsedQuery): void {
     if (q.filters.some((f) => f.kind === 'author')) return;
-    const free = q.terms.filter((t) => !t.field && !t.prefix);
-    for (let len = Math.min(4, free.length); len >= 2; len--) {
-      for (let s = 0; s + len <= free.length; s++) {
-        const words = free.slice(s, s + len).map((t) => t.word);
-        const key = words.join(' ');
+    const words = q.freeWords;
+    for (let len = Math.min(4, words.length); len >= 2; len--) {
+      for (let s = 0; s + len <= words.length; s++) {
+        const win = words.slice(s, s + len);
+        const key = win.join(' ');
         let entry = this.authors.get(key);
         if (
           !entry &&
           key.length >= 9 &&
           // Only words the titles and abstracts never use can be a misspelt name ("pieter abeel").
-          free.slice(s, s + len).every((t) => !this.contentTerms.has(t.term))
+          win.every((w) => !this.contentTerms.has(analyzeTerm(w)))
         ) {
           let best: AuthorEntry | undefined;
           let bestD = 3;
@@ -361,9 +368,13 @@ export class SearchIndex {
             negated: false,
             source: 'inferred',
           });
-          const used = new Set(free.slice(s, s + len));
-          q.terms = q.terms.filter((t) => !used.has(t));
-          q.text = q.terms.map((t) => t.word).join(' ');
+          const used = new Set(win);
+          const glued = win.join('');
+          q.terms = q.terms.filter(
+            (t) => t.field !== undefined || (!used.has(t.word) && !glued.includes(t.word)),
+          );
+          q.freeWords = [...words.slice(0, s), ...words.slice(s + len)];
+          q.text = [...q.freeWords, ...q.phrases.map((p) => p.text)].join(' ').trim();
           return;
         }
       }
@@ -461,7 +472,7 @@ export class SearchIndex {
       }
       case 'dataset': {
         // A dataset name is a phrase in the title or abstract (CIFAR-10 also matches CIFAR10).
-        const tokens = tokenize(f.value, { keepStopWords: true });
+        const tokens = tokenize(f.value, { keepStopWords: true }).filter((t) => !t.joined);
         const phrase = this.phraseMask({ text: f.value, tokens });
         const joined = tokens.map((t) => t.word).join('');
         const glued =
@@ -519,6 +530,7 @@ export class SearchIndex {
 
   private hit(
     details: boolean,
+    phrases: readonly Phrase[],
     i: number,
     score: number,
     lex: number,
@@ -532,8 +544,14 @@ export class SearchIndex {
       ? makeSnippet(d.abstract, hl, (t) => this.lexical.idf(t), 280, this.abstractTokens(i))
       : { snippet: '', highlights: [] };
     const matched = new Set<string>();
-    if (details)
-      for (const t of terms) if (postingHas(this.lexical.docsWith(t.term), i)) matched.add(t.word);
+    if (details) {
+      for (const t of terms) {
+        if (postingHas(this.lexical.docsWith(t.term), i)) matched.add(t.word);
+        else if (!t.prefix && postingHas(this.lexical.docsWith(rootKey(t.root)), i))
+          matched.add(`${t.word} (related form)`);
+      }
+      for (const p of phrases) matched.add(`"${p.text}"`);
+    }
     return {
       id: d.id,
       corpus: d.corpus,
