@@ -62,7 +62,7 @@ describe('confscope search', () => {
   let paperIds: Set<string>;
 
   beforeAll(() => {
-    const start = run(['start', '--db', db]);
+    const start = run(['start', '--db', db, '--no-serve']);
     expect(start.code).toBe(0);
     expect(start.err).toContain('687 added');
     const parsed = run(['parse', 'data/iclr2020/listing.md']);

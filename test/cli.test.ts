@@ -67,11 +67,11 @@ describe('confscope CLI', () => {
 
   it('start builds the embedded corpus once and reuses it after', () => {
     const db = join(tmp, 'start.db');
-    const first = run(['start', '--db', db]);
+    const first = run(['start', '--db', db, '--no-serve']);
     expect(first.code).toBe(0);
     expect(first.err).toMatch(/papers: +687 \(531 Poster, 108 Spotlight, 48 Talk\)/);
     expect(first.err).toContain('687 added');
-    const second = run(['start', '--db', db]);
+    const second = run(['start', '--db', db, '--no-serve']);
     expect(second.err).toContain('database reused');
   });
 

@@ -39,6 +39,8 @@ import {
   type SearchMode,
 } from '../app/search.js';
 import { writeFileSync } from 'node:fs';
+import { startServer } from '../server/index.js';
+import type { Store } from '../store/types.js';
 
 const allWarnings = (records: readonly PaperRecord[], global: readonly string[]) => [
   ...global,
@@ -234,12 +236,37 @@ Query language:
       },
     );
 
+  const portOption = () =>
+    new Option('--port <port>', 'port to listen on (env PORT)').default(
+      process.env['PORT'] ?? String(DEFAULT_PORT),
+    );
+  const hostOption = () =>
+    new Option('--host <host>', 'interface to listen on (0.0.0.0 for every interface)').default(
+      '127.0.0.1',
+    );
+
+  program
+    .command('serve')
+    .description('serve the HTTP API over a database (read-only)')
+    .addOption(dbOption())
+    .addOption(portOption())
+    .addOption(hostOption())
+    .action(async (o: { db: string; port: string; host: string }) => {
+      const store = openStore(o.db, { mustExist: true });
+      await serveUntilSignal(store, positiveInt(o.port, '--port', true, 65535), o.host);
+    });
+
   program
     .command('start')
-    .description('build the embedded ICLR 2020 corpus (or reuse it) and print a summary')
+    .description('build the embedded ICLR 2020 corpus (or reuse it), then serve it')
     .addOption(dbOption())
-    .action(async (o: { db: string }) => {
+    .addOption(portOption())
+    .addOption(hostOption())
+    .option('--no-serve', 'only build the corpus and the search index, then exit')
+    .action(async (o: { db: string; port: string; host: string; serve: boolean }) => {
+      const port = positiveInt(o.port, '--port', true, 65535);
       const store = openStore(o.db);
+      let serving = false;
       try {
         const t0 = performance.now();
         const { reused, corpus, result } = await ensureDefaultCorpus(store);
@@ -256,14 +283,19 @@ Query language:
         );
         info(`  warnings: ${warnings.length}`);
         printWarnings(warnings, 5);
-        const t1 = performance.now();
-        const index = await openSearchIndex(store);
-        info(
-          `  search:   index of ${plural(index.docs.length, 'paper')} ready in ${(performance.now() - t1).toFixed(0)} ms ` +
-            `(BM25F + ${index.vectorSets.join(' + ')}); try: npx confscope search "graph neural networks"`,
-        );
+        if (!o.serve) {
+          const t1 = performance.now();
+          const index = await openSearchIndex(store);
+          info(
+            `  search:   index of ${plural(index.docs.length, 'paper')} ready in ${(performance.now() - t1).toFixed(0)} ms ` +
+              `(BM25F + ${index.vectorSets.join(' + ')}); try: npx confscope search "graph neural networks"`,
+          );
+          return;
+        }
+        serving = true;
+        await serveUntilSignal(store, port, o.host);
       } finally {
-        await store.close();
+        if (!serving) await store.close();
       }
     });
 
@@ -273,12 +305,34 @@ Query language:
 class UsageError extends Error {}
 const usage = (m: string) => new UsageError(m);
 
-function positiveInt(v: string, flag: string, allowZero = false): number {
+function positiveInt(v: string, flag: string, allowZero = false, max = 10_000): number {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < (allowZero ? 0 : 1) || n > 10_000) {
-    throw usage(`${flag} must be an integer between ${allowZero ? 0 : 1} and 10000, got "${v}"`);
+  if (!Number.isInteger(n) || n < (allowZero ? 0 : 1) || n > max) {
+    throw usage(`${flag} must be an integer between ${allowZero ? 0 : 1} and ${max}, got "${v}"`);
   }
   return n;
+}
+
+const DEFAULT_PORT = 8080;
+
+/** Serve until SIGINT/SIGTERM, then close the server and the store. */
+async function serveUntilSignal(store: Store, port: number, host: string): Promise<void> {
+  const t0 = performance.now();
+  const server = await startServer(store, { port, host });
+  info(
+    `confscope: serving on ${server.url} (API at ${server.url}/api, ready in ${(performance.now() - t0).toFixed(0)} ms; Ctrl-C stops)`,
+  );
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      info('confscope: shutting down');
+      void server
+        .close()
+        .then(() => store.close())
+        .then(resolve);
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
 }
 
 export async function main(argv: string[]): Promise<number> {

@@ -1,0 +1,47 @@
+// Start the HTTP server on a store: build the search index, listen, shut down cleanly.
+
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { serve } from '@hono/node-server';
+import { openSearchIndex } from '../app/search.js';
+import type { Store } from '../store/types.js';
+import { createApp } from './app.js';
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+export const VERSION = '0.1.0';
+
+export async function startServer(
+  store: Store,
+  opts: { port: number; host: string },
+): Promise<RunningServer> {
+  const index = await openSearchIndex(store);
+  const corpora = await store.listCorpora();
+  const app = createApp({ index, corpora, version: VERSION });
+  return new Promise((resolve, reject) => {
+    const server = serve(
+      { fetch: app.fetch, port: opts.port, hostname: opts.host },
+      (info: AddressInfo) => {
+        const host = opts.host === '0.0.0.0' || opts.host === '::' ? 'localhost' : opts.host;
+        resolve({
+          url: `http://${host.includes(':') ? `[${host}]` : host}:${info.port}`,
+          port: info.port,
+          close: () =>
+            new Promise<void>((done) => {
+              (server).closeAllConnections();
+              server.close(() => done());
+            }),
+        });
+      },
+    ) as Server;
+    // Slow clients cannot hold a connection: bounded header and request times.
+    server.headersTimeout = 10_000;
+    server.requestTimeout = 15_000;
+    server.keepAliveTimeout = 5_000;
+    server.on('error', reject);
+  });
+}

@@ -1,0 +1,139 @@
+// The HTTP API over real HTTP on loopback, on the embedded corpus in a temporary database.
+
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureDefaultCorpus, openStore } from '../src/app/index.js';
+import { startServer, type RunningServer } from '../src/server/index.js';
+import type { Store } from '../src/store/types.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'confscope-server-'));
+let store: Store;
+let server: RunningServer;
+
+beforeAll(async () => {
+  store = openStore(join(dir, 'api.db'));
+  await ensureDefaultCorpus(store);
+  server = await startServer(store, { port: 0, host: '127.0.0.1' });
+});
+
+afterAll(async () => {
+  await server.close();
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function get(path: string, init?: RequestInit) {
+  const res = await fetch(server.url + path, init);
+  const text = await res.text();
+  return { res, text, json: () => JSON.parse(text) as Record<string, unknown> };
+}
+
+async function expectProblem(path: string, status: number, detail: RegExp, init?: RequestInit) {
+  const { res, json, text } = await get(path, init);
+  expect(res.status, path).toBe(status);
+  expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+  const body = json();
+  expect(body).toMatchObject({ type: 'about:blank', status });
+  expect(String(body['detail'])).toMatch(detail);
+  expect(text).not.toMatch(/\n\s+at |node_modules|\.ts:\d+/);
+}
+
+describe('HTTP API', () => {
+  it('reports health', async () => {
+    const { res, json } = await get('/api/health');
+    expect(res.status).toBe(200);
+    expect(json()).toMatchObject({
+      status: 'ok',
+      papers: 687,
+      corpora: [{ name: 'iclr2020', papers: 687 }],
+    });
+  });
+
+  it('searches with the query language, modes and paging', async () => {
+    const r = (await get('/api/search?q=nucleus%20sampling&limit=3')).json();
+    expect(r['total']).toBeGreaterThan(3);
+    const hits = r['hits'] as {
+      title: string;
+      snippet: string;
+      explanation: { matchedTerms: string[] };
+    }[];
+    expect(hits).toHaveLength(3);
+    expect(hits[0]?.title).toBe('The Curious Case of Neural Text Degeneration');
+    expect(hits[0]?.explanation.matchedTerms).toContain('nucleus');
+    const talks = (await get('/api/search?q=track:talk&limit=100&mode=lexical')).json();
+    expect(talks['total']).toBe(48);
+    const page2 = (await get('/api/search?q=track:talk&limit=10&offset=40')).json();
+    expect((page2['hits'] as unknown[]).length).toBe(8);
+    const yoshua = (await get(`/api/search?q=${encodeURIComponent('Yoshua Bengio')}`)).json();
+    for (const h of yoshua['hits'] as { authors: string[] }[])
+      expect(h.authors).toContain('Yoshua Bengio');
+  });
+
+  it('answers hostile queries with results or a 400, never a 500', async () => {
+    const hostile = [
+      '"unbalanced',
+      'AND OR NOT ( ) ^ : *',
+      '\u0000\u0007ctrl',
+      '🤖 emoji 😀',
+      "'; DROP TABLE papers; --",
+      'x'.repeat(5000),
+    ];
+    for (const q of hostile) {
+      const { res } = await get(`/api/search?q=${encodeURIComponent(q)}`);
+      expect(res.status, q.slice(0, 20)).toBe(200);
+    }
+    await expectProblem(`/api/search?q=${'y'.repeat(10_001)}`, 400, /q: at most 10000 characters/);
+  });
+
+  it('returns a paper by id, 404 for an unknown id and 400 for a malformed one', async () => {
+    const hit = (
+      (await get('/api/search?q=nucleus%20sampling&limit=1')).json()['hits'] as { id: string }[]
+    )[0];
+    const { res, json } = await get(`/api/papers/${hit?.id ?? ''}`);
+    expect(res.status).toBe(200);
+    expect(json()).toMatchObject({ id: hit?.id, corpus: 'iclr2020', track: 'Poster' });
+    await expectProblem('/api/papers/000000000000', 404, /no paper with id 000000000000/);
+    await expectProblem('/api/papers/..%2F..%2Fetc', 400, /expected 12 hex digits/);
+  });
+
+  it('refuses bad parameters with problem+json naming the parameter', async () => {
+    await expectProblem('/api/search?limit=1000', 400, /^limit: /);
+    await expectProblem('/api/search?limit=abc', 400, /^limit: /);
+    await expectProblem('/api/search?mode=magic', 400, /^mode: /);
+    await expectProblem('/api/search?offset=-1', 400, /^offset: /);
+    await expectProblem('/api/nothing-here', 404, /no route for GET \/api\/nothing-here/);
+  });
+
+  it('refuses oversized bodies with 413', async () => {
+    const body = 'x'.repeat(100_000);
+    await expectProblem('/api/search', 413, /larger than 65536 bytes/, {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/json' },
+    });
+  });
+
+  it('serves an OpenAPI 3.1 document generated from the request schemas', async () => {
+    const doc = (await get('/api/openapi.json')).json() as {
+      openapi: string;
+      paths: Record<
+        string,
+        { get?: { parameters?: { name: string; schema: { maximum?: number } }[] } }
+      >;
+    };
+    expect(doc.openapi).toBe('3.1.0');
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/api/search', '/api/papers/{id}', '/api/health']),
+    );
+    const limit = doc.paths['/api/search']?.get?.parameters?.find((p) => p.name === 'limit');
+    expect(limit?.schema.maximum).toBe(100);
+  });
+
+  it('sends security headers', async () => {
+    const { res } = await get('/api/health');
+    expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+  });
+});
