@@ -1,0 +1,288 @@
+import { readFileSync } from 'node:fs';
+import { PNG } from 'pngjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parseListing } from '../ingest/listing.js';
+import { LsaModel } from '../index/lsa.js';
+import { SearchIndex } from '../index/search.js';
+import {
+  computeMap,
+  DEFAULT_FRAME,
+  labelBox,
+  labelPositions,
+  mulberry32,
+  type MapFrame,
+  type Point,
+} from './map.js';
+import {
+  escapeXml,
+  frameOf,
+  qualitativePalette,
+  renderMapPng,
+  renderMapSvg,
+  type MapPoint,
+} from './render.js';
+
+const records = parseListing(
+  readFileSync(new URL('../../data/iclr2020/listing.md', import.meta.url), 'utf8'),
+  'listing.md',
+).records;
+
+let ids: string[] = [];
+let vectors: Float32Array = new Float32Array(0);
+let dim = 0;
+let coords = new Map<string, Point>();
+/** Each paper's 10 nearest papers in LSA space (cosine). */
+let lsaNN: number[][] = [];
+
+beforeAll(() => {
+  const fit = LsaModel.fitWithVectors(records.map((r) => SearchIndex.semanticText(r)));
+  ids = records.map((r) => r.id);
+  vectors = fit.vectors;
+  dim = fit.model.dim;
+  coords = computeMap({ ids, vectors, dim }).coords;
+  lsaNN = ids.map((_, i) => {
+    const sims = ids.map((__, j) => (j === i ? -Infinity : cos(i, j)));
+    return [...sims.keys()].sort((a, b) => (sims[b] ?? 0) - (sims[a] ?? 0)).slice(0, 10);
+  });
+});
+
+/** The rows of `vectors` in a new order. */
+function permute(order: readonly number[]) {
+  const v = new Float32Array(order.length * dim);
+  order.forEach((i, j) => v.set(vectors.subarray(i * dim, (i + 1) * dim), j * dim));
+  return { ids: order.map((i) => ids[i] ?? ''), vectors: v, dim };
+}
+
+function shuffled(n: number, seed: number): number[] {
+  const rand = mulberry32(seed);
+  const a = [...Array(n).keys()];
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    [a[i], a[j]] = [a[j] ?? 0, a[i] ?? 0];
+  }
+  return a;
+}
+
+const cos = (i: number, j: number) => {
+  let s = 0;
+  for (let c = 0; c < dim; c++) s += (vectors[i * dim + c] ?? 0) * (vectors[j * dim + c] ?? 0);
+  return s;
+};
+
+/** Mean map distance to each paper's 10 LSA-nearest papers, over that to 10 random papers each. */
+function neighbourRatio(layout: Map<string, Point>): number {
+  const n = ids.length;
+  const P = ids.map((id) => layout.get(id) ?? [NaN, NaN]);
+  const d = (i: number, j: number) =>
+    Math.hypot((P[i]?.[0] ?? 0) - (P[j]?.[0] ?? 0), (P[i]?.[1] ?? 0) - (P[j]?.[1] ?? 0));
+  const rand = mulberry32(99);
+  let near = 0;
+  let random = 0;
+  for (let i = 0; i < n; i++) {
+    for (const j of lsaNN[i] ?? []) near += d(i, j);
+    for (let r = 0; r < 10; r++) random += d(i, (i + 1 + Math.floor(rand() * (n - 1))) % n);
+  }
+  return near / random;
+}
+
+describe('computeMap', () => {
+  it('gives every paper a position in [0, 1]², filling both axes', () => {
+    expect(coords.size).toBe(records.length);
+    const xs = [...coords.values()].map((p) => p[0]);
+    const ys = [...coords.values()].map((p) => p[1]);
+    for (const v of [...xs, ...ys]) {
+      expect(v).toBeGreaterThanOrEqual(0);
+      expect(v).toBeLessThanOrEqual(1);
+    }
+    expect(Math.min(...xs)).toBe(0);
+    expect(Math.max(...xs)).toBe(1);
+    expect(Math.min(...ys)).toBe(0);
+    expect(Math.max(...ys)).toBe(1);
+  });
+
+  it('is order-independent: shuffled input gives the same coordinates per id', () => {
+    const again = computeMap(permute(shuffled(ids.length, 7))).coords;
+    for (const id of ids) expect(again.get(id)).toEqual(coords.get(id));
+  });
+
+  it('is deterministic for a seed, and the seed matters', () => {
+    const sub = permute([...Array(150).keys()]);
+    const a = computeMap(sub, { seed: 3, nEpochs: 100 }).coords;
+    const b = computeMap(sub, { seed: 3, nEpochs: 100 }).coords;
+    const c = computeMap(sub, { seed: 4, nEpochs: 100 }).coords;
+    expect([...b]).toEqual([...a]);
+    expect([...c]).not.toEqual([...a]);
+  });
+
+  it('keeps LSA neighbours close: much closer on the map than random pairs', () => {
+    // Measured 0.31 (UMAP, 15 neighbours); a random layout gives 1.
+    expect(neighbourRatio(coords)).toBeLessThan(0.45);
+    // And the map's own 10 nearest neighbours overlap the LSA ones well (measured ≈ 0.45).
+    const n = ids.length;
+    const P: Point[] = ids.map((id) => coords.get(id) ?? [0, 0]);
+    let shared = 0;
+    for (let i = 0; i < n; i++) {
+      const others = [...Array(n).keys()].filter((j) => j !== i);
+      const lsa = new Set(lsaNN[i]);
+      const pi: Point = P[i] ?? [0, 0];
+      const dist = (j: number) => Math.hypot(pi[0] - (P[j]?.[0] ?? 0), pi[1] - (P[j]?.[1] ?? 0));
+      const onMap = others.sort((a, b) => dist(a) - dist(b)).slice(0, 10);
+      shared += onMap.filter((j) => lsa.has(j)).length;
+    }
+    expect(shared / (n * 10)).toBeGreaterThan(0.3);
+  });
+
+  it('fits a sample and places the rest when the corpus exceeds maxFitPoints', () => {
+    const layout = computeMap({ ids, vectors, dim }, { maxFitPoints: 300, nEpochs: 150 }).coords;
+    expect(layout.size).toBe(ids.length);
+    for (const [x, y] of layout.values()) {
+      expect(x >= 0 && x <= 1 && y >= 0 && y <= 1).toBe(true);
+    }
+    // Measured 0.40 with less than half the papers fitted.
+    expect(neighbourRatio(layout)).toBeLessThan(0.55);
+  });
+
+  it('handles tiny inputs and refuses inconsistent ones', () => {
+    expect(computeMap({ ids: [], vectors: new Float32Array(0), dim: 3 }).coords.size).toBe(0);
+    expect([...computeMap({ ids: ['a'], vectors: new Float32Array(3), dim: 3 }).coords]).toEqual([
+      ['a', [0.5, 0.5]],
+    ]);
+    const five = computeMap({
+      ids: ['e', 'd', 'c', 'b', 'a'],
+      vectors: Float32Array.from([1, 0, 0, 0.9, 0.1, 0, 0, 1, 0, 0, 0.9, 0.1, 0, 0, 0]),
+      dim: 3,
+    }).coords;
+    expect(five.size).toBe(5);
+    for (const [x, y] of five.values()) expect(Number.isFinite(x) && Number.isFinite(y)).toBe(true);
+    expect(() => computeMap({ ids: ['a', 'b'], vectors: new Float32Array(5), dim: 3 })).toThrow(
+      /vector values/,
+    );
+    expect(() => computeMap({ ids: ['a', 'a'], vectors: new Float32Array(6), dim: 3 })).toThrow(
+      /duplicate id/,
+    );
+  });
+});
+
+function overlaps(
+  placed: readonly { label: string; x: number; y: number }[],
+  frame: MapFrame,
+): string[] {
+  const boxes = placed.map((p) => ({ p, b: labelBox(p.label, p.x, p.y, frame) }));
+  const bad: string[] = [];
+  for (let i = 0; i < boxes.length; i++)
+    for (let j = i + 1; j < boxes.length; j++) {
+      const a = boxes[i]?.b;
+      const b = boxes[j]?.b;
+      if (!a || !b) continue;
+      if (a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom)
+        bad.push(`${boxes[i]?.p.label ?? ''} / ${boxes[j]?.p.label ?? ''}`);
+    }
+  return bad;
+}
+
+describe('labelPositions', () => {
+  it('labels every topic of the real map without overlaps, inside the frame', () => {
+    // Topics for the test: the strongest of the first 16 LSA dimensions.
+    const assignments = new Map<string, number>();
+    ids.forEach((id, i) => {
+      let best = 0;
+      for (let c = 1; c < 16; c++)
+        if ((vectors[i * dim + c] ?? 0) > (vectors[i * dim + best] ?? 0)) best = c;
+      assignments.set(id, best);
+    });
+    const labels = new Map([...Array(16).keys()].map((t) => [t, `topic ${t} label words`]));
+    const frame = { ...DEFAULT_FRAME, width: 1200, height: 800 };
+    const placed = labelPositions(coords, assignments, labels, frame);
+    expect(placed.length).toBe(new Set(assignments.values()).size);
+    expect(overlaps(placed, frame)).toEqual([]);
+    for (const p of placed) {
+      const b = labelBox(p.label, p.x, p.y, frame);
+      expect(b.left).toBeGreaterThanOrEqual(0);
+      expect(b.right).toBeLessThanOrEqual(frame.width);
+      expect(b.top).toBeGreaterThanOrEqual(0);
+      expect(b.bottom).toBeLessThanOrEqual(frame.height);
+      // Never far from its topic's centre.
+      expect(Math.hypot(p.x - p.anchorX, p.y - p.anchorY)).toBeLessThan(0.35);
+    }
+    // The biggest topic keeps its spot: at the medoid of its papers, which is one of them.
+    const first = placed[0];
+    expect(first && [...coords.values()].some(([x, y]) => x === first.x && y === first.y)).toBe(
+      true,
+    );
+  });
+
+  it('spreads labels that all want the same spot, and is order-independent', () => {
+    const c = new Map<string, Point>();
+    const assignments = new Map<string, string>();
+    for (let t = 0; t < 30; t++)
+      for (let k = 0; k < 3; k++) {
+        c.set(`p${t}-${k}`, [0.5 + k * 0.001, 0.5]);
+        assignments.set(`p${t}-${k}`, `t${t}`);
+      }
+    const labels = new Map([...Array(30).keys()].map((t) => [`t${t}`, `a rather long label ${t}`]));
+    const placed = labelPositions(c, assignments, labels);
+    expect(placed).toHaveLength(30);
+    expect(overlaps(placed, DEFAULT_FRAME)).toEqual([]);
+    const reversed = labelPositions(
+      new Map([...c].reverse()),
+      new Map([...assignments].reverse()),
+      labels,
+    );
+    expect(reversed).toEqual(placed);
+  });
+});
+
+describe('render', () => {
+  const evil = '<script>alert(1)</script> & "x"';
+  const points: MapPoint[] = [
+    { x: 0.1, y: 0.2, color: '#4e79a7', title: evil },
+    { x: 0.8, y: 0.7, color: '#e15759"/><script>x</script>' },
+    { x: 0.5, y: 0.5, color: '#59a14f' },
+  ];
+  const labels = [{ x: 0.5, y: 0.4, label: evil }];
+  const opts = { width: 400, height: 300, title: evil };
+
+  it('escapes every text and attribute and has no script', () => {
+    const svg = renderMapSvg(points, labels, opts);
+    expect(svg).not.toMatch(/<script/i);
+    expect(svg).toContain('&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;x&quot;');
+    expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
+    expect(svg.match(/<circle/g)).toHaveLength(3);
+    expect(escapeXml("a\u0000b'<")).toBe('ab&apos;&lt;');
+  });
+
+  it('renders a PNG with the points and the label text on it', async () => {
+    const decode = (bytes: Uint8Array) => PNG.sync.read(Buffer.from(bytes));
+    const svg = renderMapSvg(points, labels, opts);
+    const png = await renderMapPng(svg);
+    expect([...png.subarray(0, 8)]).toEqual([137, 80, 78, 71, 13, 10, 26, 10]);
+    const img = decode(png);
+    expect([img.width, img.height]).toEqual([400, 300]);
+    let inked = 0;
+    for (let i = 0; i < img.data.length; i += 4)
+      if ((img.data[i] ?? 255) < 240 || (img.data[i + 1] ?? 255) < 240) inked++;
+    expect(inked).toBeGreaterThan(200);
+    // The label is drawn (a font was found): the image without it differs around the label.
+    const bare = decode(await renderMapPng(renderMapSvg(points, [], { ...opts, title: '' })));
+    const f = frameOf(opts);
+    const box = labelBox(evil, 0.5, 0.4, f);
+    let differ = 0;
+    for (let y = Math.max(0, Math.floor(box.top)); y < Math.min(300, box.bottom); y++)
+      for (let x = Math.max(0, Math.floor(box.left)); x < Math.min(400, box.right); x++) {
+        const i = (y * 400 + x) * 4;
+        if (img.data[i] !== bare.data[i]) differ++;
+      }
+    expect(differ).toBeGreaterThan(100);
+    // A 2× render doubles both sides.
+    const big = decode(await renderMapPng(svg, { scale: 2 }));
+    expect([big.width, big.height]).toEqual([800, 600]);
+  });
+
+  it('gives ~80 distinct colours', () => {
+    const p = qualitativePalette(80);
+    expect(p).toHaveLength(80);
+    expect(new Set(p).size).toBe(80);
+    for (const c of p) expect(c).toMatch(/^#[0-9a-f]{6}$/);
+    expect(qualitativePalette(3)).toEqual(['#4e79a7', '#f28e2b', '#e15759']);
+  });
+});
