@@ -131,6 +131,107 @@ describe('HTTP API', () => {
     expect(limit?.schema.maximum).toBe(100);
   });
 
+  it('serves analysis: similar papers, more-like-these, topics, map, authors, experts, facets', async () => {
+    const nucleus =
+      (
+        (await get('/api/search?q=nucleus%20sampling&limit=1')).json()['hits'] as { id: string }[]
+      )[0]?.id ?? '';
+    const paper = (await get(`/api/papers/${nucleus}`)).json() as {
+      topic: { fine: { id: string } } | null;
+      entities: unknown;
+    };
+    expect(paper.topic?.fine.id).toMatch(/^t\d+\.\d+$/);
+    expect(paper.entities).not.toBeNull();
+
+    const sim = (await get(`/api/papers/${nucleus}/similar?limit=5`)).json() as {
+      similar: { id: string; reason: { sharedTerms: string[] } }[];
+    };
+    expect(sim.similar).toHaveLength(5);
+    expect(sim.similar.map((s) => s.id)).not.toContain(nucleus);
+    expect(sim.similar[0]?.reason.sharedTerms.length).toBeGreaterThan(0);
+    await expectProblem('/api/papers/000000000000/similar', 404, /no paper/);
+
+    const gnn = (
+      (await get('/api/search?q=graph%20neural%20networks&limit=3')).json()['hits'] as {
+        id: string;
+      }[]
+    ).map((h) => h.id);
+    const mlt = await get('/api/more-like-these', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ids: gnn, limit: 10 }),
+    });
+    expect(mlt.res.status).toBe(200);
+    const rec = mlt.json() as { method: string; explanation: string[]; results: { id: string }[] };
+    expect(rec.method).toBe('svm');
+    expect(rec.results).toHaveLength(10);
+    expect(rec.explanation.join(' ')).toMatch(/graph/i);
+    await expectProblem('/api/more-like-these', 400, /ids/, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ids: [] }),
+    });
+    await expectProblem('/api/more-like-these', 400, /at most 200 papers/, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ids: Array.from({ length: 201 }, (_, i) => String(i)) }),
+    });
+
+    const areas = (await get('/api/topics?level=1')).json() as unknown as {
+      id: string;
+      label: string;
+      size: number;
+    }[];
+    expect(areas.length).toBeGreaterThanOrEqual(10);
+    expect(areas.reduce((s, t) => s + t.size, 0)).toBe(687);
+    const topic = (await get(`/api/topics/${areas[0]?.id ?? ''}`)).json() as {
+      papers: unknown[];
+      size: number;
+    };
+    expect(topic.papers).toHaveLength(topic.size);
+    await expectProblem('/api/topics/t999', 404, /no topic t999/);
+    await expectProblem('/api/topics/../../x', 404, /no route/);
+
+    const map = (await get('/api/map')).json() as {
+      points: { x: number; y: number }[];
+      labels: unknown[];
+    };
+    expect(map.points).toHaveLength(687);
+    for (const p of map.points) expect(p.x >= 0 && p.x <= 1 && p.y >= 0 && p.y <= 1).toBe(true);
+    expect(map.labels.length).toBeGreaterThan(10);
+
+    const authors = (await get('/api/authors?q=bengio')).json() as unknown as {
+      key: string;
+      name: string;
+    }[];
+    expect(authors.map((a) => a.name)).toEqual(
+      expect.arrayContaining(['Yoshua Bengio', 'Samy Bengio']),
+    );
+    const yoshua = authors.find((a) => a.name === 'Yoshua Bengio');
+    const page = (await get(`/api/authors/${encodeURIComponent(yoshua?.key ?? '')}`)).json() as {
+      papers: unknown[];
+      coauthors: unknown[];
+    };
+    expect(page.papers).toHaveLength(5);
+    expect(page.coauthors.length).toBeGreaterThan(5);
+    await expectProblem('/api/authors/nobody%20here', 404, /no author/);
+
+    const experts = (await get('/api/experts?q=meta-learning&limit=5')).json() as unknown as {
+      name: string;
+    }[];
+    expect(experts).toHaveLength(5);
+    await expectProblem('/api/experts', 400, /^q: /);
+
+    const facets = (await get('/api/facets')).json() as {
+      tracks: { value: string; count: number }[];
+      hasCode: number;
+      datasets: { value: string }[];
+    };
+    expect(facets.tracks).toEqual(expect.arrayContaining([{ value: 'Talk', count: 48 }]));
+    expect(facets.hasCode).toBeGreaterThan(20);
+    expect(facets.datasets[0]?.value).toMatch(/ImageNet|CIFAR-10/);
+  });
+
   it('sends security headers', async () => {
     const { res } = await get('/api/health');
     expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");

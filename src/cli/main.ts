@@ -40,6 +40,7 @@ import {
 } from '../app/search.js';
 import { writeFileSync } from 'node:fs';
 import { startServer } from '../server/index.js';
+import { addAnalysisCommands } from './analysis.js';
 import type { Store } from '../store/types.js';
 
 const allWarnings = (records: readonly PaperRecord[], global: readonly string[]) => [
@@ -298,6 +299,8 @@ Query language:
         if (!serving) await store.close();
       }
     });
+
+  addAnalysisCommands(program, dbOption);
 
   return program;
 }

@@ -7,20 +7,36 @@ import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
 import { timeout } from 'hono/timeout';
 import type { Context } from 'hono';
-import type { SearchIndex } from '../index/search.js';
+import { findAuthors, findExperts, recommend, type Analysis } from '../app/analysis.js';
 import type { CorpusInfo } from '../store/types.js';
 import {
+  AuthorDetailSchema,
+  AuthorKeySchema,
+  AuthorSummarySchema,
+  AuthorsQuerySchema,
+  ExpertSchema,
+  ExpertsQuerySchema,
+  FacetsSchema,
   HealthSchema,
   LIMITS,
+  LimitQuerySchema,
+  MapResponseSchema,
+  MoreLikeTheseBodySchema,
+  MoreLikeTheseResponseSchema,
   PaperIdSchema,
   PaperSchema,
   ProblemSchema,
   SearchQuerySchema,
   SearchResultSchema,
+  SimilarResponseSchema,
+  TopicDetailSchema,
+  TopicIdSchema,
+  TopicSchema,
+  TopicsQuerySchema,
 } from './schemas.js';
 
 export interface AppDeps {
-  index: SearchIndex;
+  analysis: Analysis;
   corpora: CorpusInfo[];
   version: string;
 }
@@ -60,8 +76,26 @@ const problemResponses = {
   },
 } as const;
 
+const json200 = <T>(schema: T, description = 'OK') => ({
+  200: { description, content: { 'application/json': { schema } } },
+});
+
 export function createApp(deps: AppDeps): OpenAPIHono {
-  const byId = new Map(deps.index.docs.map((d) => [d.id, d]));
+  const { analysis } = deps;
+  const index = analysis.index;
+  const data = analysis.data;
+  const byId = new Map(index.docs.map((d) => [d.id, d]));
+  const topicById = new Map(data.topics.map((t) => [t.id, t]));
+  const summary = (id: string) => {
+    const d = byId.get(id);
+    return { id, title: d?.title ?? null, authors: d?.authors ?? [], track: d?.track ?? null };
+  };
+  const mustPaper = (id: string) => {
+    const d = byId.get(id);
+    if (!d) throw new HTTPException(404, { message: `no paper with id ${id}` });
+    return d;
+  };
+  const facets = computeFacets(analysis, deps.corpora);
   const app = new OpenAPIHono({
     defaultHook: (result, c) => {
       if (!result.success) {
@@ -103,7 +137,12 @@ export function createApp(deps: AppDeps): OpenAPIHono {
     '/api/*',
     bodyLimit({
       maxSize: LIMITS.bodyBytes,
-      onError: (c) => problem(c, 413, `request body larger than ${LIMITS.bodyBytes} bytes`),
+      onError: (c) => {
+        // The rest of the body is not read: tell the client not to reuse this connection.
+        const res = problem(c, 413, `request body larger than ${LIMITS.bodyBytes} bytes`);
+        res.headers.set('connection', 'close');
+        return res;
+      },
     }),
   );
 
@@ -120,9 +159,9 @@ export function createApp(deps: AppDeps): OpenAPIHono {
       c.json({
         status: 'ok' as const,
         version: deps.version,
-        papers: deps.index.docs.length,
+        papers: index.docs.length,
         corpora: deps.corpora.map((k) => ({ name: k.name, papers: k.papers })),
-        vectorSets: deps.index.vectorSets,
+        vectorSets: index.vectorSets,
       }),
   );
 
@@ -142,7 +181,7 @@ export function createApp(deps: AppDeps): OpenAPIHono {
     }),
     async (c) => {
       const { q, mode, limit, offset } = c.req.valid('query');
-      const result = await deps.index.search(q, { mode, limit, offset });
+      const result = await index.search(q, { mode, limit, offset });
       return c.json(result, 200);
     },
   );
@@ -161,8 +200,10 @@ export function createApp(deps: AppDeps): OpenAPIHono {
     }),
     (c) => {
       const { id } = c.req.valid('param');
-      const d = byId.get(id);
-      if (!d) throw new HTTPException(404, { message: `no paper with id ${id}` });
+      const d = mustPaper(id);
+      const as = data.assignments[id];
+      const broad = as ? topicById.get(as.broad) : undefined;
+      const fine = as ? topicById.get(as.fine) : undefined;
       const paper: z.infer<typeof PaperSchema> = {
         id: d.id,
         corpus: d.corpus,
@@ -173,9 +214,204 @@ export function createApp(deps: AppDeps): OpenAPIHono {
         links: d.links,
         source: d.source,
         warnings: d.warnings,
+        topic:
+          broad && fine
+            ? {
+                broad: { id: broad.id, label: broad.label },
+                fine: { id: fine.id, label: fine.label },
+              }
+            : null,
+        entities: data.entities[id] ?? null,
       };
       return c.json(paper, 200);
     },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/papers/{id}/similar',
+      summary: 'The papers most like this one, with the reason (shared key terms, semantic score)',
+      request: { params: PaperIdSchema, query: LimitQuerySchema },
+      responses: {
+        ...json200(SimilarResponseSchema),
+        400: problemResponses[400],
+        404: problemResponses[404],
+      },
+    }),
+    (c) => {
+      const { id } = c.req.valid('param');
+      const { limit } = c.req.valid('query');
+      mustPaper(id);
+      const similar = (data.similar[id] ?? [])
+        .slice(0, limit)
+        .map((s) => ({ ...s, title: byId.get(s.id)?.title ?? null }));
+      return c.json({ id, similar }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/more-like-these',
+      summary:
+        'Rank the other papers by resemblance to a set (a linear SVM on tf-idf + LSA, or centroid for one paper)',
+      request: {
+        body: {
+          content: { 'application/json': { schema: MoreLikeTheseBodySchema } },
+          required: true,
+        },
+      },
+      responses: { ...json200(MoreLikeTheseResponseSchema), 400: problemResponses[400] },
+    }),
+    (c) => {
+      const { ids, negatives, limit } = c.req.valid('json');
+      const r = recommend(analysis, ids, negatives, limit);
+      if (r.unknown.length === ids.length)
+        throw new HTTPException(400, { message: 'ids: none of the given papers exists' });
+      return c.json(
+        { ...r, results: r.results.map((x) => ({ ...x, title: byId.get(x.id)?.title ?? null })) },
+        200,
+      );
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/topics',
+      summary: 'Topics with names: broad areas (level 1) and fine topics (level 2)',
+      request: { query: TopicsQuerySchema },
+      responses: { ...json200(TopicSchema.array()), 400: problemResponses[400] },
+    }),
+    (c) => {
+      const { level } = c.req.valid('query');
+      return c.json(
+        level ? data.topics.filter((t) => t.level === Number(level)) : data.topics,
+        200,
+      );
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/topics/{id}',
+      summary: 'A topic and its papers (most central first)',
+      request: { params: TopicIdSchema },
+      responses: {
+        ...json200(TopicDetailSchema),
+        400: problemResponses[400],
+        404: problemResponses[404],
+      },
+    }),
+    (c) => {
+      const { id } = c.req.valid('param');
+      const t = topicById.get(id);
+      if (!t) throw new HTTPException(404, { message: `no topic ${id}` });
+      const papers = Object.entries(data.assignments)
+        .filter(([, a]) => (t.level === 1 ? a.broad : a.fine) === id)
+        .sort((x, y) => y[1].score - x[1].score)
+        .map(([pid]) => summary(pid));
+      return c.json({ ...t, papers }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/map',
+      summary:
+        'Every paper as a point of the 2D map (in [0,1]²) with its topics, and the placed topic labels',
+      responses: json200(MapResponseSchema),
+    }),
+    (c) => {
+      const points = Object.entries(data.map.coords).map(([id, [x, y]]) => {
+        const d = byId.get(id);
+        const a = data.assignments[id];
+        return {
+          id,
+          x,
+          y,
+          broad: a?.broad ?? '',
+          fine: a?.fine ?? '',
+          track: d?.track ?? null,
+          title: d?.title ?? null,
+        };
+      });
+      return c.json({ points, labels: data.map.labels }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/authors',
+      summary:
+        'Authors whose name contains all the words of q (all authors, most papers first, when q is empty)',
+      request: { query: AuthorsQuerySchema },
+      responses: { ...json200(AuthorSummarySchema.array()), 400: problemResponses[400] },
+    }),
+    (c) => {
+      const { q, limit } = c.req.valid('query');
+      const found = q.trim() ? findAuthors(analysis, q) : data.authors;
+      return c.json(
+        found.slice(0, limit).map((a) => ({ key: a.key, name: a.name, papers: a.papers.length })),
+        200,
+      );
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/authors/{key}',
+      summary: "An author's page: papers, co-authors, topics",
+      request: { params: AuthorKeySchema },
+      responses: {
+        ...json200(AuthorDetailSchema),
+        400: problemResponses[400],
+        404: problemResponses[404],
+      },
+    }),
+    (c) => {
+      const { key } = c.req.valid('param');
+      const a = data.authors.find((x) => x.key === key);
+      if (!a) throw new HTTPException(404, { message: `no author with key "${key}"` });
+      const counts = new Map<string, number>();
+      for (const p of a.papers) {
+        const f = data.assignments[p]?.fine;
+        if (f) counts.set(f, (counts.get(f) ?? 0) + 1);
+      }
+      const topics = [...counts]
+        .sort((x, y) => y[1] - x[1])
+        .map(([id, count]) => ({ id, label: topicById.get(id)?.label ?? id, count }));
+      return c.json({ ...a, papers: a.papers.map(summary), topics }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/experts',
+      summary: 'Who works on X: authors ranked by how well their papers match the query',
+      request: { query: ExpertsQuerySchema },
+      responses: { ...json200(ExpertSchema.array()), 400: problemResponses[400] },
+    }),
+    async (c) => {
+      const { q, limit } = c.req.valid('query');
+      return c.json(await findExperts(analysis, q, limit), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/facets',
+      summary: 'Counts of papers by track, topic, dataset, code and corpus',
+      responses: json200(FacetsSchema),
+    }),
+    (c) => c.json(facets, 200),
   );
 
   app.doc31('/api/openapi.json', {
@@ -201,4 +437,29 @@ export function createApp(deps: AppDeps): OpenAPIHono {
     return problem(c, 500, 'internal error; the server log has the details');
   });
   return app;
+}
+
+function computeFacets(a: Analysis, corpora: CorpusInfo[]): z.infer<typeof FacetsSchema> {
+  const count = (values: Iterable<string>) => {
+    const m = new Map<string, number>();
+    for (const v of values) m.set(v, (m.get(v) ?? 0) + 1);
+    return [...m].sort((x, y) => y[1] - x[1] || x[0].localeCompare(y[0]));
+  };
+  const label = new Map(a.data.topics.map((t) => [t.id, t.label]));
+  return {
+    tracks: count(a.docs.map((d) => d.track ?? 'unknown')).map(([value, n]) => ({
+      value,
+      count: n,
+    })),
+    topics: count(Object.values(a.data.assignments).map((x) => x.broad)).map(([value, n]) => ({
+      value,
+      label: label.get(value) ?? value,
+      count: n,
+    })),
+    datasets: count(
+      Object.values(a.data.entities).flatMap((e) => e.datasets.map((d) => d.name)),
+    ).map(([value, n]) => ({ value, count: n })),
+    hasCode: Object.values(a.data.entities).filter((e) => e.codeLinks.length > 0).length,
+    corpora: corpora.map((c) => ({ value: c.name, count: c.papers })),
+  };
 }

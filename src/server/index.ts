@@ -3,7 +3,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
-import { openSearchIndex } from '../app/search.js';
+import { openAnalysis } from '../app/analysis.js';
 import type { Store } from '../store/types.js';
 import { createApp } from './app.js';
 
@@ -19,9 +19,9 @@ export async function startServer(
   store: Store,
   opts: { port: number; host: string },
 ): Promise<RunningServer> {
-  const index = await openSearchIndex(store);
+  const analysis = await openAnalysis(store);
   const corpora = await store.listCorpora();
-  const app = createApp({ index, corpora, version: VERSION });
+  const app = createApp({ analysis, corpora, version: VERSION });
   return new Promise((resolve, reject) => {
     const server = serve(
       { fetch: app.fetch, port: opts.port, hostname: opts.host },
@@ -32,7 +32,7 @@ export async function startServer(
           port: info.port,
           close: () =>
             new Promise<void>((done) => {
-              (server).closeAllConnections();
+              server.closeAllConnections();
               server.close(() => done());
             }),
         });

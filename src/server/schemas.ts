@@ -100,6 +100,13 @@ export const PaperSchema = z
     links: z.array(z.string()),
     source: z.object({ path: z.string(), startLine: z.number().int(), endLine: z.number().int() }),
     warnings: z.array(z.string()),
+    topic: z
+      .object({
+        broad: z.object({ id: z.string(), label: z.string() }),
+        fine: z.object({ id: z.string(), label: z.string() }),
+      })
+      .nullable(),
+    entities: z.lazy(() => EntitiesSchema).nullable(),
   })
   .openapi('Paper');
 
@@ -112,3 +119,180 @@ export const HealthSchema = z
     vectorSets: z.array(z.string()),
   })
   .openapi('Health');
+
+export const LimitQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(LIMITS.pageSize).default(10),
+});
+
+export const SimilarItemSchema = z
+  .object({
+    id: z.string(),
+    title: z.string().nullable(),
+    score: z.number(),
+    reason: z.object({
+      sharedTerms: z.array(z.string()),
+      semantic: z.number(),
+      lexical: z.number(),
+    }),
+  })
+  .openapi('SimilarPaper');
+
+export const SimilarResponseSchema = z.object({
+  id: z.string(),
+  similar: z.array(SimilarItemSchema),
+});
+
+export const MoreLikeTheseBodySchema = z
+  .object({
+    ids: z.array(z.string().max(40)).min(1).max(LIMITS.setSize, `at most ${LIMITS.setSize} papers`),
+    negatives: z
+      .array(z.string().max(40))
+      .max(LIMITS.setSize, `at most ${LIMITS.setSize} papers`)
+      .default([]),
+    limit: z.number().int().min(1).max(LIMITS.pageSize).default(20),
+  })
+  .openapi('MoreLikeTheseRequest');
+
+export const MoreLikeTheseResponseSchema = z
+  .object({
+    method: z.enum(['svm', 'centroid']),
+    explanation: z.array(z.string()),
+    unknown: z.array(z.string()),
+    results: z.array(
+      z.object({
+        id: z.string(),
+        title: z.string().nullable(),
+        score: z.number(),
+        terms: z.array(z.string()),
+      }),
+    ),
+  })
+  .openapi('MoreLikeTheseResult');
+
+export const TopicSchema = z
+  .object({
+    id: z.string(),
+    level: z.union([z.literal(1), z.literal(2)]),
+    parent: z.string().optional(),
+    label: z.string(),
+    terms: z.array(z.string()),
+    size: z.number().int(),
+    centralPapers: z.array(z.string()),
+    topAuthors: z.array(z.object({ name: z.string(), count: z.number().int() })),
+  })
+  .openapi('Topic');
+
+export const TopicsQuerySchema = z.object({
+  level: z
+    .enum(['1', '2'])
+    .optional()
+    .openapi({ description: '1: broad areas, 2: fine topics; both when omitted' }),
+});
+
+export const TopicIdSchema = z.object({
+  id: z
+    .string()
+    .regex(/^t\d{1,4}(\.\d{1,4})?$/, 'expected a topic id like t3 or t3.2')
+    .openapi({ param: { name: 'id', in: 'path' }, example: 't1' }),
+});
+
+export const PaperSummarySchema = z
+  .object({
+    id: z.string(),
+    title: z.string().nullable(),
+    authors: z.array(z.string()),
+    track: z.enum(TRACKS).nullable(),
+  })
+  .openapi('PaperSummary');
+
+export const TopicDetailSchema = TopicSchema.extend({ papers: z.array(PaperSummarySchema) });
+
+export const MapResponseSchema = z
+  .object({
+    points: z.array(
+      z.object({
+        id: z.string(),
+        x: z.number(),
+        y: z.number(),
+        broad: z.string(),
+        fine: z.string(),
+        track: z.enum(TRACKS).nullable(),
+        title: z.string().nullable(),
+      }),
+    ),
+    labels: z.array(
+      z.object({
+        topicId: z.string(),
+        label: z.string(),
+        level: z.union([z.literal(1), z.literal(2)]),
+        x: z.number(),
+        y: z.number(),
+        size: z.number().int(),
+      }),
+    ),
+  })
+  .openapi('Map');
+
+export const AuthorsQuerySchema = z.object({
+  q: z.string().max(200).default(''),
+  limit: z.coerce.number().int().min(1).max(LIMITS.pageSize).default(20),
+});
+
+export const AuthorSummarySchema = z
+  .object({ key: z.string(), name: z.string(), papers: z.number().int() })
+  .openapi('AuthorSummary');
+
+export const AuthorKeySchema = z.object({
+  key: z
+    .string()
+    .min(1)
+    .max(200)
+    .openapi({ param: { name: 'key', in: 'path' }, example: 'yoshua bengio' }),
+});
+
+export const AuthorDetailSchema = z
+  .object({
+    key: z.string(),
+    name: z.string(),
+    variants: z.array(z.string()),
+    papers: z.array(PaperSummarySchema),
+    coauthors: z.array(z.object({ key: z.string(), name: z.string(), count: z.number().int() })),
+    topics: z.array(z.object({ id: z.string(), label: z.string(), count: z.number().int() })),
+    community: z.number().int(),
+  })
+  .openapi('Author');
+
+export const ExpertsQuerySchema = z.object({
+  q: z.string().min(1, 'give a query').max(LIMITS.queryChars),
+  limit: z.coerce.number().int().min(1).max(LIMITS.pageSize).default(10),
+});
+
+export const ExpertSchema = z
+  .object({ name: z.string(), key: z.string(), score: z.number(), papers: z.array(z.string()) })
+  .openapi('Expert');
+
+export const FacetsSchema = z
+  .object({
+    tracks: z.array(z.object({ value: z.string(), count: z.number().int() })),
+    topics: z.array(z.object({ value: z.string(), label: z.string(), count: z.number().int() })),
+    datasets: z.array(z.object({ value: z.string(), count: z.number().int() })),
+    hasCode: z.number().int(),
+    corpora: z.array(z.object({ value: z.string(), count: z.number().int() })),
+  })
+  .openapi('Facets');
+
+export const EntitiesSchema = z
+  .object({
+    codeLinks: z.array(z.string()),
+    datasets: z.array(z.object({ name: z.string(), mentions: z.number().int() })),
+    results: z.array(
+      z.object({
+        metric: z.string(),
+        value: z.string(),
+        dataset: z.string().nullable(),
+        sentence: z.string(),
+        condition: z.string().optional(),
+      }),
+    ),
+  })
+  .openapi('Entities');

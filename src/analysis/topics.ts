@@ -1,0 +1,1105 @@
+// Topics with names, in two levels: every paper gets one fine topic and one broad area (no
+// outlier bin). Fine topics: Ward's agglomerative clustering of the papers' (LSA) vectors, refined
+// by k-means iterations from Ward's partition (on ICLR 2020 this agreed best with the papers'
+// curated and author keywords; bench/topics-quality.ts); topics under 3 papers are dissolved.
+// Broad areas: Ward's clustering of the fine topics' centroid directions, weighted by size, so
+// fine topics nest in areas by construction.
+//
+// Names: class-based tf-idf over words and bigrams (hyphenated compounds count as one word:
+// few-shot, non-convex), each extended to the longer phrase it is usually part of (graph →
+// graph neural networks, up to four words), preferring phrases that occur in titles; generic
+// words (propose, novel, results) never name a topic and weak ones (learning, network) only
+// inside a phrase; no term repeats the stems of earlier ones, and a label (one or two terms,
+// 2–4 words) never repeats a Porter stem. Surface forms are the corpus's most frequent spelling
+// (ImageNet, GANs, BERT keep their case; other words are title-cased); citations are ignored.
+//
+// Pure and deterministic: the input is sorted by id first, so the same papers in any order give
+// the same topics; the default method uses no randomness at all, and `kmeans` a seeded PRNG.
+
+import { fold, stem, STOP_WORDS, tokenize, type Token } from '../index/analyze.js';
+
+export type TopicMethod = 'ward' | 'kmeans' | 'ward-kmeans';
+
+export interface TopicOptions {
+  /** Number of fine topics (default `round(fineFactor · √n)`, at most n / 3). */
+  fineTopics?: number;
+  /** Number of broad areas (default `round(broadFactor · √n)`). */
+  broadAreas?: number;
+  fineFactor: number;
+  broadFactor: number;
+  /** How fine topics are found (broad areas are always Ward on fine-topic centroids). */
+  method: TopicMethod;
+  seed: number;
+  /** k-means++ restarts (the one with the lowest within-cluster sum of squares wins). */
+  restarts: number;
+  maxIterations: number;
+  /** Cluster the directions of fine-topic centroids into areas (not the raw means). */
+  unitCentroids: boolean;
+  /** Fine topics smaller than this are dissolved into their nearest topics. */
+  minTopicSize: number;
+  centralPapers: number;
+  terms: number;
+  topAuthors: number;
+  /** A term must be in this share of a topic's papers (and in at least 2) to describe it. */
+  termSupport: number;
+  /** Authors need this many papers in a topic to be listed among its top authors. */
+  minAuthorCount: number;
+}
+
+/** Chosen on the ICLR 2020 corpus (bench/topics-quality.ts). */
+export const DEFAULT_TOPICS: TopicOptions = {
+  fineFactor: 2.2,
+  broadFactor: 0.5,
+  method: 'ward-kmeans',
+  seed: 20200426,
+  restarts: 8,
+  maxIterations: 100,
+  unitCentroids: true,
+  minTopicSize: 3,
+  centralPapers: 5,
+  terms: 10,
+  termSupport: 0.15,
+  topAuthors: 5,
+  minAuthorCount: 2,
+};
+
+export interface TopicInput {
+  ids: string[];
+  /** The text each paper is described by (e.g. `SearchIndex.semanticText`), for naming. */
+  texts: string[];
+  /** Row-major n × dim paper vectors (e.g. LSA), in the order of `ids`. */
+  vectors: Float32Array;
+  dim: number;
+  authors: string[][];
+  /** Titles (phrases used in titles are preferred as names); default: each text's first sentence. */
+  titles?: (string | null)[];
+}
+
+export interface Topic {
+  /** `t3` for a broad area, `t3.2` for a fine topic inside it. */
+  id: string;
+  /** 1: broad area; 2: fine topic. */
+  level: 1 | 2;
+  /** The broad area of a fine topic. */
+  parent?: string;
+  /** 2–4 words, title-cased, e.g. `Graph Neural Networks, Molecules`. */
+  label: string;
+  /** The most distinctive terms and phrases, best first, no two with the same stems. */
+  terms: string[];
+  size: number;
+  /** Papers nearest to the topic's centroid, nearest first. */
+  centralPapers: string[];
+  topAuthors: { name: string; count: number }[];
+}
+
+export interface TopicAssignment {
+  fine: string;
+  broad: string;
+  /** Cosine similarity of the paper to its fine topic's centroid. */
+  score: number;
+}
+
+export interface TopicModel {
+  /** Broad areas (largest first), then fine topics (by area, largest first). */
+  topics: Topic[];
+  assignments: Map<string, TopicAssignment>;
+  fineCount: number;
+  broadCount: number;
+  method: TopicMethod;
+}
+
+/** The numbers of fine topics and broad areas for a corpus of n papers. */
+export function topicCounts(
+  n: number,
+  opts: Partial<TopicOptions> = {},
+): { fine: number; broad: number } {
+  const o = { ...DEFAULT_TOPICS, ...opts };
+  if (n <= 0) return { fine: 0, broad: 0 };
+  const fine = clampInt(
+    o.fineTopics ?? Math.min(Math.round(o.fineFactor * Math.sqrt(n)), Math.floor(n / 3)),
+    1,
+    n,
+  );
+  const broad = clampInt(o.broadAreas ?? Math.round(o.broadFactor * Math.sqrt(n)), 1, fine);
+  return { fine, broad };
+}
+
+const clampInt = (x: number, lo: number, hi: number) =>
+  Math.max(lo, Math.min(hi, Math.round(Number.isFinite(x) ? x : lo)));
+
+export function buildTopics(input: TopicInput, opts: Partial<TopicOptions> = {}): TopicModel {
+  const o = { ...DEFAULT_TOPICS, ...opts };
+  const n = input.ids.length;
+  if (input.texts.length !== n || input.authors.length !== n)
+    throw new Error('buildTopics: ids, texts and authors must have the same length');
+  if (input.vectors.length !== n * input.dim)
+    throw new Error(`buildTopics: vectors must hold ${n} × ${input.dim} numbers`);
+  if (new Set(input.ids).size !== n) throw new Error('buildTopics: ids must be unique');
+  if (n === 0)
+    return { topics: [], assignments: new Map(), fineCount: 0, broadCount: 0, method: o.method };
+
+  // Work in id order: the result cannot depend on the input order.
+  const order = input.ids
+    .map((_, i) => i)
+    .sort((a, b) => cmp(input.ids[a] ?? '', input.ids[b] ?? ''));
+  const ids = order.map((i) => input.ids[i] ?? '');
+  const texts = order.map((i) => input.texts[i] ?? '');
+  const authors = order.map((i) => input.authors[i] ?? []);
+  const dim = input.dim;
+  const X = new Float64Array(n * dim);
+  order.forEach((src, r) => {
+    let s = 0;
+    for (let c = 0; c < dim; c++) s += (input.vectors[src * dim + c] ?? 0) ** 2;
+    const inv = s > 0 ? 1 / Math.sqrt(s) : 0;
+    for (let c = 0; c < dim; c++) X[r * dim + c] = (input.vectors[src * dim + c] ?? 0) * inv;
+  });
+
+  const counts = topicCounts(n, o);
+  let fine = clusterPoints(X, n, dim, counts.fine, o);
+  fine = dissolveSmall(X, n, dim, fine, Math.min(o.minTopicSize, Math.floor(n / counts.fine)));
+  const kFine = 1 + Math.max(...fine);
+  const fineCentroids = centroids(X, n, dim, fine, kFine);
+  const fineSizes = sizesOf(fine, kFine);
+  const points = o.unitCentroids ? fineCentroids.map(unit) : fineCentroids;
+  const areaOfFine = ward(points, fineSizes, kFine, dim, Math.min(counts.broad, kFine));
+  const kBroad = 1 + Math.max(...areaOfFine);
+  const broad = fine.map((f) => areaOfFine[f] ?? 0);
+
+  // Stable ids: areas by size (then first member), fine topics likewise inside their area.
+  const firstMember = (labels: number[], k: number) => {
+    const first = new Array<number>(k).fill(n);
+    labels.forEach((l, i) => (first[l] = Math.min(first[l] ?? n, i)));
+    return first;
+  };
+  const broadSizes = sizesOf(broad, kBroad);
+  const broadFirst = firstMember(broad, kBroad);
+  const areaRank = rankBy(kBroad, (a) => [-(broadSizes[a] ?? 0), broadFirst[a] ?? 0]);
+  const fineFirst = firstMember(fine, kFine);
+  const fineIds: string[] = new Array<string>(kFine).fill('');
+  const broadIds = areaRank.map((_, a) => `t${(areaRank[a] ?? 0) + 1}`);
+  for (let a = 0; a < kBroad; a++) {
+    const members = [...Array(kFine).keys()]
+      .filter((f) => areaOfFine[f] === a)
+      .sort(
+        (x, y) =>
+          (fineSizes[y] ?? 0) - (fineSizes[x] ?? 0) || (fineFirst[x] ?? 0) - (fineFirst[y] ?? 0),
+      );
+    members.forEach((f, j) => (fineIds[f] = `${broadIds[a] ?? ''}.${j + 1}`));
+  }
+
+  const titles = input.titles ? order.map((i) => input.titles?.[i] ?? '') : undefined;
+  const corpus = new TermCorpus(texts, titles);
+  const fineDesc = describeClusters(corpus, fine, kFine, o.terms, o.termSupport);
+  const broadDesc = describeClusters(corpus, broad, kBroad, o.terms, o.termSupport);
+
+  const assignments = new Map<string, TopicAssignment>();
+  const fineUnit = fineCentroids.map(unit);
+  const score = ids.map((_, i) =>
+    dotRow(X, i, dim, fineUnit[fine[i] ?? 0] ?? new Float64Array(dim)),
+  );
+  ids.forEach((id, i) =>
+    assignments.set(id, {
+      fine: fineIds[fine[i] ?? 0] ?? '',
+      broad: broadIds[broad[i] ?? 0] ?? '',
+      score: round6(score[i] ?? 0),
+    }),
+  );
+
+  const topicOf = (labels: number[], level: 1 | 2, c: number): Topic => {
+    const members = labels.flatMap((l, i) => (l === c ? [i] : []));
+    const cen = unit(
+      level === 2 ? (fineCentroids[c] ?? new Float64Array(dim)) : centroidOf(X, dim, members),
+    );
+    const central = members
+      .map((i) => [dotRow(X, i, dim, cen), i] as const)
+      .sort((a, b) => b[0] - a[0] || a[1] - b[1])
+      .slice(0, o.centralPapers)
+      .map(([, i]) => ids[i] ?? '');
+    const desc = (level === 2 ? fineDesc : broadDesc)[c];
+    const t: Topic = {
+      id: level === 2 ? (fineIds[c] ?? '') : (broadIds[c] ?? ''),
+      level,
+      label: desc?.label ?? `Topic ${c + 1}`,
+      terms: desc?.terms ?? [],
+      size: members.length,
+      centralPapers: central,
+      topAuthors: topAuthors(
+        members.map((i) => authors[i] ?? []),
+        o.topAuthors,
+        o.minAuthorCount,
+      ),
+    };
+    if (level === 2) t.parent = broadIds[areaOfFine[c] ?? 0] ?? '';
+    return t;
+  };
+  const broadTopics = [...Array(kBroad).keys()].map((a) => topicOf(broad, 1, a));
+  const fineTopics = [...Array(kFine).keys()].map((f) => topicOf(fine, 2, f));
+  const byId = (a: Topic, b: Topic) => cmpIds(a.id, b.id);
+  return {
+    topics: [...broadTopics.sort(byId), ...fineTopics.sort(byId)],
+    assignments,
+    fineCount: kFine,
+    broadCount: kBroad,
+    method: o.method,
+  };
+}
+
+// ————————————————————————————————————————————— clustering
+
+function clusterPoints(
+  X: Float64Array,
+  n: number,
+  dim: number,
+  k: number,
+  o: TopicOptions,
+): number[] {
+  if (o.method === 'kmeans') return kmeans(X, n, dim, k, o).labels;
+  const w = ward(rowsOf(X, n, dim), new Array<number>(n).fill(1), n, dim, k);
+  if (o.method === 'ward') return w;
+  return lloyd(X, n, dim, k, centroids(X, n, dim, w, k), o.maxIterations).labels;
+}
+
+/** Seeded PRNG (mulberry32): uniform numbers in [0, 1). */
+export function prng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function sqDist(X: Float64Array, i: number, dim: number, c: Float64Array): number {
+  let s = 0;
+  const base = i * dim;
+  for (let d = 0; d < dim; d++) {
+    const x = (X[base + d] ?? 0) - (c[d] ?? 0);
+    s += x * x;
+  }
+  return s;
+}
+
+function dotRow(X: Float64Array, i: number, dim: number, c: Float64Array): number {
+  let s = 0;
+  const base = i * dim;
+  for (let d = 0; d < dim; d++) s += (X[base + d] ?? 0) * (c[d] ?? 0);
+  return s;
+}
+
+function rowsOf(X: Float64Array, n: number, dim: number): Float64Array[] {
+  return [...Array(n).keys()].map((i) => X.slice(i * dim, (i + 1) * dim));
+}
+
+function unit(v: Float64Array): Float64Array {
+  let s = 0;
+  for (const x of v) s += x * x;
+  const inv = s > 0 ? 1 / Math.sqrt(s) : 0;
+  return v.map((x) => x * inv);
+}
+
+function centroidOf(X: Float64Array, dim: number, members: number[]): Float64Array {
+  const c = new Float64Array(dim);
+  for (const i of members) for (let d = 0; d < dim; d++) c[d] = (c[d] ?? 0) + (X[i * dim + d] ?? 0);
+  if (members.length > 0) for (let d = 0; d < dim; d++) c[d] = (c[d] ?? 0) / members.length;
+  return c;
+}
+
+/** Mean vector of each cluster (labels 0..k-1). */
+export function centroids(
+  X: Float64Array,
+  n: number,
+  dim: number,
+  labels: readonly number[],
+  k: number,
+): Float64Array[] {
+  const c = [...Array(k).keys()].map(() => new Float64Array(dim));
+  const size = new Array<number>(k).fill(0);
+  for (let i = 0; i < n; i++) {
+    const l = labels[i] ?? 0;
+    const v = c[l];
+    if (!v) continue;
+    size[l] = (size[l] ?? 0) + 1;
+    for (let d = 0; d < dim; d++) v[d] = (v[d] ?? 0) + (X[i * dim + d] ?? 0);
+  }
+  c.forEach((v, l) => {
+    const s = size[l] ?? 0;
+    if (s > 0) for (let d = 0; d < dim; d++) v[d] = (v[d] ?? 0) / s;
+  });
+  return c;
+}
+
+function sizesOf(labels: readonly number[], k: number): number[] {
+  const s = new Array<number>(k).fill(0);
+  for (const l of labels) s[l] = (s[l] ?? 0) + 1;
+  return s;
+}
+
+/** Indices 0..k-1 → rank by the key (lexicographic, ascending). */
+function rankBy(k: number, key: (i: number) => number[]): number[] {
+  const keys = [...Array(k).keys()].map(key);
+  const sorted = [...Array(k).keys()].sort((a, b) => {
+    const ka = keys[a] ?? [];
+    const kb = keys[b] ?? [];
+    for (let j = 0; j < ka.length; j++) {
+      const d = (ka[j] ?? 0) - (kb[j] ?? 0);
+      if (d !== 0) return d;
+    }
+    return a - b;
+  });
+  const rank = new Array<number>(k).fill(0);
+  sorted.forEach((c, r) => (rank[c] = r));
+  return rank;
+}
+
+/**
+ * Euclidean k-means: greedy k-means++ seeding (2 + ln k candidates a step) from a seeded PRNG,
+ * then Lloyd's iterations; the best of `restarts` runs by within-cluster sum of squares.
+ */
+export function kmeans(
+  X: Float64Array,
+  n: number,
+  dim: number,
+  k: number,
+  opts: { seed: number; restarts: number; maxIterations: number },
+): { labels: number[]; sse: number } {
+  let best: { labels: number[]; sse: number } | undefined;
+  for (let r = 0; r < Math.max(1, opts.restarts); r++) {
+    const init = kmeansPlusPlus(X, n, dim, k, prng(opts.seed + 7919 * r));
+    const run = lloyd(X, n, dim, k, init, opts.maxIterations);
+    if (!best || run.sse < best.sse - 1e-12) best = run;
+  }
+  return best ?? { labels: new Array<number>(n).fill(0), sse: 0 };
+}
+
+function kmeansPlusPlus(
+  X: Float64Array,
+  n: number,
+  dim: number,
+  k: number,
+  rand: () => number,
+): Float64Array[] {
+  const trials = 2 + Math.floor(Math.log(k));
+  const first = Math.min(n - 1, Math.floor(rand() * n));
+  const centers = [X.slice(first * dim, (first + 1) * dim)];
+  const closest = new Float64Array(n);
+  for (let i = 0; i < n; i++) closest[i] = sqDist(X, i, dim, centers[0] ?? new Float64Array(dim));
+  let potential = closest.reduce((a, b) => a + b, 0);
+  while (centers.length < Math.min(k, n)) {
+    let bestIdx = -1;
+    let bestPot = Infinity;
+    let bestDist: Float64Array | undefined;
+    for (let t = 0; t < trials; t++) {
+      // Draw a point with probability ∝ its squared distance to the nearest center.
+      let target = rand() * potential;
+      let cand = n - 1;
+      for (let i = 0; i < n; i++) {
+        target -= closest[i] ?? 0;
+        if (target <= 0) {
+          cand = i;
+          break;
+        }
+      }
+      const c = X.slice(cand * dim, (cand + 1) * dim);
+      const dist = new Float64Array(n);
+      let pot = 0;
+      for (let i = 0; i < n; i++) {
+        dist[i] = Math.min(closest[i] ?? 0, sqDist(X, i, dim, c));
+        pot += dist[i] ?? 0;
+      }
+      if (pot < bestPot) {
+        bestPot = pot;
+        bestIdx = cand;
+        bestDist = dist;
+      }
+    }
+    if (bestIdx < 0 || !bestDist) break;
+    centers.push(X.slice(bestIdx * dim, (bestIdx + 1) * dim));
+    closest.set(bestDist);
+    potential = bestPot;
+  }
+  while (centers.length < k) centers.push(new Float64Array(dim));
+  return centers;
+}
+
+function nearestCenter(X: Float64Array, i: number, dim: number, C: Float64Array[], skip = -1) {
+  let best = -1;
+  let bestD = Infinity;
+  C.forEach((c, j) => {
+    if (j === skip) return;
+    const d = sqDist(X, i, dim, c);
+    if (d < bestD) {
+      bestD = d;
+      best = j;
+    }
+  });
+  return { best, dist: bestD };
+}
+
+/** Lloyd's iterations from given centers; an emptied cluster takes the worst-fitting point. */
+export function lloyd(
+  X: Float64Array,
+  n: number,
+  dim: number,
+  k: number,
+  init: Float64Array[],
+  maxIterations: number,
+): { labels: number[]; sse: number } {
+  let C: Float64Array[] = init.map((c) => c.slice());
+  const labels = new Array<number>(n).fill(-1);
+  const dist = new Float64Array(n);
+  for (let it = 0; it < maxIterations; it++) {
+    let changed = false;
+    for (let i = 0; i < n; i++) {
+      const { best, dist: d } = nearestCenter(X, i, dim, C);
+      dist[i] = d;
+      if (labels[i] !== best) {
+        labels[i] = best;
+        changed = true;
+      }
+    }
+    // Refill empty clusters with the points farthest from their centers (in a fixed order).
+    const size = sizesOf(labels, k);
+    for (let c = 0; c < k; c++) {
+      if ((size[c] ?? 0) > 0) continue;
+      let far = -1;
+      for (let i = 0; i < n; i++)
+        if ((size[labels[i] ?? 0] ?? 0) > 1 && (far < 0 || (dist[i] ?? 0) > (dist[far] ?? 0)))
+          far = i;
+      if (far < 0) break;
+      size[labels[far] ?? 0] = (size[labels[far] ?? 0] ?? 0) - 1;
+      labels[far] = c;
+      size[c] = 1;
+      dist[far] = 0;
+      changed = true;
+    }
+    if (!changed && it > 0) break;
+    C = centroids(X, n, dim, labels, k);
+  }
+  let sse = 0;
+  for (let i = 0; i < n; i++) sse += sqDist(X, i, dim, C[labels[i] ?? 0] ?? new Float64Array(dim));
+  return { labels, sse };
+}
+
+/**
+ * Ward's agglomerative clustering of weighted points (clusters with sizes) by the nearest-neighbour
+ * chain algorithm, cut at k clusters. Deterministic: ties go to the lower index. Labels 0..k-1
+ * are numbered by first member.
+ */
+export function ward(
+  points: readonly Float64Array[],
+  sizes: readonly number[],
+  n: number,
+  dim: number,
+  k: number,
+): number[] {
+  if (n === 0) return [];
+  // D: the Ward distance 2·nᵢnⱼ/(nᵢ+nⱼ)·‖cᵢ − cⱼ‖² (for single points, the squared distance).
+  const D = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    const a = points[i] ?? new Float64Array(dim);
+    const ni = sizes[i] ?? 1;
+    for (let j = i + 1; j < n; j++) {
+      const b = points[j] ?? new Float64Array(dim);
+      const nj = sizes[j] ?? 1;
+      let s = 0;
+      for (let d = 0; d < dim; d++) s += ((a[d] ?? 0) - (b[d] ?? 0)) ** 2;
+      const v = ((2 * ni * nj) / (ni + nj)) * s;
+      D[i * n + j] = v;
+      D[j * n + i] = v;
+    }
+  }
+  const size = sizes.slice(0, n).map((s) => s);
+  const active = new Uint8Array(n).fill(1);
+  const merges: { a: number; b: number; h: number }[] = [];
+  const chain: number[] = [];
+  let remaining = n;
+  while (remaining > 1) {
+    if (chain.length === 0) chain.push(active.indexOf(1));
+    const a = chain[chain.length - 1] ?? 0;
+    const prev = chain.length >= 2 ? (chain[chain.length - 2] ?? -1) : -1;
+    let b = prev;
+    let bd = prev >= 0 ? (D[a * n + prev] ?? Infinity) : Infinity;
+    for (let j = 0; j < n; j++) {
+      if (j === a || !active[j]) continue;
+      const d = D[a * n + j] ?? Infinity;
+      if (d < bd) {
+        bd = d;
+        b = j;
+      }
+    }
+    if (b === prev && prev >= 0) {
+      chain.pop();
+      chain.pop();
+      const keep = Math.min(a, b);
+      const drop = Math.max(a, b);
+      const na = size[a] ?? 1;
+      const nb = size[b] ?? 1;
+      const dab = D[a * n + b] ?? 0;
+      merges.push({ a: keep, b: drop, h: dab });
+      for (let j = 0; j < n; j++) {
+        if (!active[j] || j === a || j === b) continue;
+        const nj = size[j] ?? 1;
+        const v =
+          ((na + nj) * (D[a * n + j] ?? 0) + (nb + nj) * (D[b * n + j] ?? 0) - nj * dab) /
+          (na + nb + nj);
+        D[keep * n + j] = v;
+        D[j * n + keep] = v;
+      }
+      size[keep] = na + nb;
+      active[drop] = 0;
+      remaining--;
+    } else chain.push(b);
+  }
+  // Replay the n − k lowest merges (stable: a merge always follows those it builds on).
+  const order = merges
+    .map((_, i) => i)
+    .sort((x, y) => (merges[x]?.h ?? 0) - (merges[y]?.h ?? 0) || x - y);
+  const parent = [...Array(n).keys()];
+  const find = (x: number): number => {
+    while (parent[x] !== x) {
+      const p = parent[x] ?? x;
+      parent[x] = parent[p] ?? p;
+      x = p;
+    }
+    return x;
+  };
+  for (const m of order.slice(0, Math.max(0, n - Math.max(1, k)))) {
+    const e = merges[m];
+    if (!e) continue;
+    const ra = find(e.a);
+    const rb = find(e.b);
+    if (ra !== rb) parent[Math.max(ra, rb)] = Math.min(ra, rb);
+  }
+  const label = new Map<number, number>();
+  return [...Array(n).keys()].map((i) => {
+    const r = find(i);
+    let l = label.get(r);
+    if (l === undefined) label.set(r, (l = label.size));
+    return l;
+  });
+}
+
+/** Dissolve clusters smaller than `min` into the nearest remaining centroids; relabel 0..k'-1. */
+function dissolveSmall(X: Float64Array, n: number, dim: number, labels: number[], min: number) {
+  let lab = labels.slice();
+  for (;;) {
+    const k = 1 + Math.max(...lab);
+    const size = sizesOf(lab, k);
+    let small = -1;
+    for (let c = 0; c < k; c++)
+      if (
+        (size[c] ?? 0) > 0 &&
+        (size[c] ?? 0) < min &&
+        (small < 0 || (size[c] ?? 0) < (size[small] ?? 0))
+      )
+        small = c;
+    if (small < 0 || size.filter((s) => s > 0).length <= 1) break;
+    const C = centroids(X, n, dim, lab, k);
+    const empty = new Float64Array(dim).fill(Infinity);
+    const usable = C.map((c, j) => ((size[j] ?? 0) > 0 ? c : empty));
+    lab = lab.map((l, i) => (l === small ? nearestCenter(X, i, dim, usable, small).best : l));
+  }
+  const map = new Map<number, number>();
+  return lab.map((l) => {
+    let m = map.get(l);
+    if (m === undefined) map.set(l, (m = map.size));
+    return m;
+  });
+}
+
+// ————————————————————————————————————————————— naming
+
+// Words that never name a topic (by Porter stem), and words that name one only inside a phrase
+// with a more specific word (learning → reinforcement learning; not neural network).
+const GENERIC = new Set(
+  (
+    'propose proposed show shows result results method methods approach approaches novel ' +
+    'demonstrate experiment experiments experimental performance perform based work works problem ' +
+    'problems existing new different state art significantly significant well outperform achieve ' +
+    'provide present introduce effective effectively can one two three first second various several ' +
+    'many often large small high low higher lower larger smaller fewer further et al e g ie eg ' +
+    'important improve improvement improved compared furthermore moreover recent recently typically ' +
+    'commonly widely make take given lead study studies consider simple key better best able allow ' +
+    'allows across even though set techniques technique way ways number prior find found need needs ' +
+    'demonstrates empirical empirically extensive strong competitive main known code available www ' +
+    'http https com github open source benchmark benchmarks previous specific standard particular ' +
+    'instead achieves obtain obtains usually called like require requires required end discuss rely ' +
+    'relies encourage encouraging impressive applicable limited understanding sense thing things ' +
+    'remarkable remain remains success successful promising crucial challenging challenge ' +
+    'challenges fail fails paradigm practice practical real world wide range variety vs good ' +
+    'enough pay emerge emerges along try four five short free extra beyond suffice define move ' +
+    'respect explain increase increased reduce reduced reducing primary part types critical ' +
+    'benefit benefits single identify identifying predicting complex building solve solving ' +
+    'discovering reconstructing extracted incrementally exponentially provably optimal near ' +
+    'expected constant consistent reliable relevant combination reduction variant accelerate ' +
+    'towards toward revisiting revisited rethinking understanding matter matters approximately ' +
+    'really better faster fast hard easy simple simpler efficiently unified scratch little much ' +
+    'lot million millions billion billions thousand thousands hundred hundreds dozen'
+  )
+    .split(' ')
+    .map((w) => stem(w)),
+);
+const WEAK = new Set(
+  (
+    'learning learn model models network networks neural deep data training train trained ' +
+    'algorithm algorithms task tasks framework system systems function functions machine ' +
+    'neurons layer layers input inputs output outputs information process properties dnn dnns ' +
+    'nn nns architecture architectures scale efficient efficiency accuracy performance loss ' +
+    'representation representations'
+  )
+    .split(' ')
+    .map((w) => stem(w)),
+);
+
+// Words a multi-word name does not end in (graph neural → graph neural network).
+const NO_END = new Set(
+  (
+    'neural deep convolutional recurrent generative adversarial efficient robust stochastic ' +
+    'variational multi non self pre semi training'
+  )
+    .split(' ')
+    .map((w) => stem(w)),
+);
+
+// -ing words that start long noun phrases (graph matching networks); other -ing words start a
+// title's verb phrase there (learning disentangled representations).
+const NOUN_ING = new Set(
+  (
+    'sampling clustering embedding pruning matching planning reasoning programming processing ' +
+    'computing encoding decoding reading building ranking routing tracking parsing scaling ' +
+    'labeling labelling pooling smoothing hashing mixing meta-learning'
+  ).split(' '),
+);
+
+/** A word, or a hyphenated compound taken whole (few-shot, non-convex, state-of-the-art). */
+interface Unit {
+  /** Light-stemmed parts joined by spaces: the same key as the spaced phrase (meta-learning). */
+  key: string;
+  /** Porter stems of the parts (the diversity rule and the word lists use these). */
+  roots: string[];
+  /** Folded parts joined by hyphens. */
+  surface: string;
+  /** The tokens it is made of (offsets into the text, for the original spelling). */
+  parts: Token[];
+  /** Directly followed (only whitespace between) by the next unit. */
+  next: boolean;
+}
+
+const CITATIONS = [
+  /\([^()]*\b(?:19|20)\d\d[a-z]?\b[^()]*\)/g,
+  /\b\p{Lu}[\p{L}'’-]+(?:\s+(?:and|&)\s+\p{Lu}[\p{L}'’-]+)?\s+et\s+al\b\.?/gu,
+  /\b\p{Lu}[\p{L}'’-]+(?:\s+(?:and|&)\s+\p{Lu}[\p{L}'’-]+)?\s*\(\s*(?:19|20)\d\d/gu,
+];
+
+/** The text's words and compounds in order; citations, numbers and stop words break phrases. */
+function unitsOf(text: string): Unit[] {
+  const cited: [number, number][] = [];
+  for (const re of CITATIONS)
+    for (const m of text.matchAll(re)) cited.push([m.index, m.index + m[0].length]);
+  const inCitation = (at: number) => cited.some(([s, e]) => at >= s && at < e);
+  const toks = tokenize(text, { keepStopWords: true }).filter((t) => !t.joined);
+  const isHyphen = (a: number, b: number) =>
+    b - a === 1 && (text.charCodeAt(a) === 45 || text.charCodeAt(a) === 0x2010);
+  const onlySpace = (a: number, b: number) => {
+    if (b <= a) return false;
+    for (let i = a; i < b; i++) {
+      const c = text.charCodeAt(i);
+      if (c !== 32 && c !== 10 && c !== 13 && c !== 9 && c !== 160) return false;
+    }
+    return true;
+  };
+  const out: Unit[] = [];
+  let prevEnd = -1;
+  let prevValid = false;
+  for (let i = 0; i < toks.length;) {
+    let j = i;
+    while (j + 1 < toks.length && isHyphen(toks[j]?.end ?? 0, toks[j + 1]?.start ?? 0)) j++;
+    const parts = toks.slice(i, j + 1);
+    i = j + 1;
+    const first = parts[0];
+    const last = parts[parts.length - 1];
+    if (!first || !last) continue;
+    const single = parts.length === 1;
+    const valid =
+      (single
+        ? first.word.length >= 2 && /^[a-z]/.test(first.word) && !STOP_WORDS.has(first.word)
+        : parts.some((p) => /[a-z]/.test(p.word)) && !parts.every((p) => STOP_WORDS.has(p.word))) &&
+      (cited.length === 0 || !inCitation(first.start));
+    const prev = out[out.length - 1];
+    if (prev) prev.next = valid && prevValid && onlySpace(prevEnd, first.start);
+    prevEnd = last.end;
+    prevValid = valid;
+    if (!valid) continue;
+    out.push({
+      key: single ? first.term : parts.map((p) => p.term).join(' '),
+      roots: single ? [stem(first.word)] : parts.map((p) => stem(p.word)),
+      surface: single ? first.word : parts.map((p) => p.word).join('-'),
+      parts,
+      next: false,
+    });
+  }
+  return out;
+}
+
+/** The first sentence of a text (its title, for `SearchIndex.semanticText`). */
+function firstSentence(text: string): string {
+  const m = /[.!?](?:\s|$)/.exec(text);
+  return m ? text.slice(0, m.index) : text.slice(0, 300);
+}
+
+interface Gram {
+  roots: string[];
+  /** Fewest units it was seen as (meta-learning: 1; meta learning: 2). */
+  units: number;
+  /** The key of its first unit. */
+  head: string;
+}
+
+/** Longest phrase kept, in units (words or hyphenated compounds). */
+const MAX_UNITS = 4;
+
+/**
+ * Call `visit` for every phrase of up to MAX_UNITS adjacent units: its key, start, length and
+ * the key of the same phrase without its last unit.
+ */
+function eachPhrase(
+  units: readonly Unit[],
+  visit: (key: string, start: number, length: number, prefix: string) => void,
+  startAt?: (u: Unit) => boolean,
+): void {
+  for (let i = 0; i < units.length; i++) {
+    const first = units[i];
+    if (!first || (startAt && !startAt(first))) continue;
+    let key = '';
+    for (let L = 0; L < MAX_UNITS && i + L < units.length; L++) {
+      const u = units[i + L];
+      if (!u) break;
+      const prefix = key;
+      key = L === 0 ? u.key : `${key} ${u.key}`;
+      visit(key, i, L + 1, prefix);
+      if (!u.next) break;
+    }
+  }
+}
+
+/**
+ * The corpus as sets of phrase keys (phrases of one to four adjacent words or hyphenated
+ * compounds), with document frequencies, the phrases seen in titles, and surface forms.
+ */
+export class TermCorpus {
+  readonly docs: Set<string>[];
+  readonly df = new Map<string, number>();
+  private readonly titleDf = new Map<string, number>();
+  private readonly grams = new Map<string, Gram>();
+  /** Phrase → the phrases one unit longer that contain it as prefix or suffix. */
+  private readonly longerOf = new Map<string, string[]>();
+  private readonly units: Unit[][];
+  private readonly texts: readonly string[];
+  private variantCache: Map<string, string[]> | undefined;
+
+  /** `titles` default to each text's first sentence. */
+  constructor(texts: readonly string[], titles?: readonly string[]) {
+    this.texts = texts;
+    this.units = texts.map((t) => unitsOf(t));
+    const link = (sub: string, key: string) => {
+      const l = this.longerOf.get(sub);
+      if (l) l.push(key);
+      else this.longerOf.set(sub, [key]);
+    };
+    this.docs = this.units.map((units) => {
+      const set = new Set<string>();
+      eachPhrase(units, (key, start, length, prefix) => {
+        set.add(key);
+        const g = this.grams.get(key);
+        if (g) {
+          if (length < g.units) g.units = length;
+          return;
+        }
+        const head = units[start]?.key ?? '';
+        const roots: string[] = [];
+        for (let j = start; j < start + length; j++) roots.push(...(units[j]?.roots ?? []));
+        this.grams.set(key, { roots, units: length, head });
+        if (length > 1) {
+          link(prefix, key);
+          link(key.slice(head.length + 1), key);
+        }
+      });
+      for (const k of set) this.df.set(k, (this.df.get(k) ?? 0) + 1);
+      return set;
+    });
+    texts.forEach((t, i) => {
+      const set = new Set<string>();
+      eachPhrase(unitsOf(titles?.[i] ?? firstSentence(t)), (key) => set.add(key));
+      for (const k of set) this.titleDf.set(k, (this.titleDf.get(k) ?? 0) + 1);
+    });
+  }
+
+  /** Porter stems of a phrase's words. */
+  roots(key: string): string[] {
+    return this.grams.get(key)?.roots ?? key.split(' ').map((w) => stem(w));
+  }
+
+  unitCount(key: string): number {
+    return this.grams.get(key)?.units ?? key.split(' ').length;
+  }
+
+  /**
+   * Can this phrase name a topic? No generic word, not only weak words, no stem twice, and
+   * (when `inTitles`) used in some title: titles are written in topic words.
+   */
+  nameable(key: string, inTitles = true): boolean {
+    const r = this.roots(key);
+    if (r.some((x) => GENERIC.has(x)) || r.every((x) => WEAK.has(x))) return false;
+    if (new Set(r).size < r.length) return false;
+    const units = this.unitCount(key);
+    if (units > 1) {
+      // Not "… neural", not "learning disentangled representations" (a title's verb phrase).
+      if (NO_END.has(r[r.length - 1] ?? '')) return false;
+      const first = key.split(' ')[0] ?? '';
+      if (units > 2 && /ing$/.test(first) && !NOUN_ING.has(first)) return false;
+    }
+    return !inTitles || (this.titleDf.get(key) ?? 0) > 0;
+  }
+
+  /** Single words with the same Porter stem (uncertain, uncertainty), for preferring nouns. */
+  variants(key: string): readonly string[] {
+    if (!this.variantCache) {
+      const m = new Map<string, string[]>();
+      for (const [k, g] of this.grams) {
+        if (g.units !== 1 || g.roots.length !== 1) continue;
+        const r = g.roots[0] ?? '';
+        let l = m.get(r);
+        if (!l) m.set(r, (l = []));
+        l.push(k);
+      }
+      this.variantCache = m;
+    }
+    const g = this.grams.get(key);
+    if (!g || g.units !== 1 || g.roots.length !== 1) return [key];
+    return this.variantCache.get(g.roots[0] ?? '') ?? [key];
+  }
+
+  /** Longer phrases containing this one as a prefix or suffix (graph neural → graph neural network). */
+  longer(key: string): readonly string[] {
+    return this.longerOf.get(key) ?? [];
+  }
+
+  /** Display forms: each key's most frequent spelling, words in their usual case. */
+  surfaces(keys: Iterable<string>): Map<string, string> {
+    const want = new Set(keys);
+    const heads = new Set([...want].map((k) => this.grams.get(k)?.head ?? k));
+    const seqs = new Map<string, Map<string, number>>();
+    const cases = new Map<string, Map<string, number>>();
+    this.units.forEach((units, doc) => {
+      const text = this.texts[doc] ?? '';
+      eachPhrase(
+        units,
+        (key, start, length) => {
+          if (!want.has(key)) return;
+          const surface = units
+            .slice(start, start + length)
+            .map((u) => u.surface)
+            .join(' ');
+          let m = seqs.get(key);
+          if (!m) seqs.set(key, (m = new Map<string, number>()));
+          m.set(surface, (m.get(surface) ?? 0) + 1);
+          for (let j = start; j < start + length; j++)
+            for (const t of units[j]?.parts ?? []) {
+              const raw = text.slice(t.start, t.end);
+              let c = cases.get(t.word);
+              if (!c) cases.set(t.word, (c = new Map<string, number>()));
+              c.set(raw, (c.get(raw) ?? 0) + 1);
+            }
+        },
+        (u) => heads.has(u.key),
+      );
+    });
+    const out = new Map<string, string>();
+    for (const key of want) {
+      const seq = mostFrequent(seqs.get(key)) ?? key;
+      out.set(
+        key,
+        seq.replace(/[^\s-]+/g, (w) => displayWord(w, cases.get(w))),
+      );
+    }
+    return out;
+  }
+}
+
+function mostFrequent(m: Map<string, number> | undefined): string | undefined {
+  if (!m) return undefined;
+  let best: string | undefined;
+  let bc = -1;
+  for (const [k, c] of m)
+    if (c > bc || (c === bc && best !== undefined && k < best)) [best, bc] = [k, c];
+  return best;
+}
+
+/** Title case, unless the word is usually written with inner capitals (ImageNet, GANs, BERT). */
+function displayWord(word: string, forms: Map<string, number> | undefined): string {
+  const usual = mostFrequent(forms);
+  if (usual && /\p{Lu}/u.test(usual.slice(1)) && fold(usual) === word) return usual;
+  return word.charAt(0).toUpperCase() + word.slice(1);
+}
+
+export interface ClusterDescription {
+  /** Phrase keys (as in `TermCorpus.docs`), best first. */
+  keys: string[];
+  terms: string[];
+  label: string;
+}
+
+/**
+ * Name clusters by class-based tf-idf over phrases: a phrase's weight in cluster c is the share
+ * of c's papers containing it times log(1 + A / df), A the average cluster size. A chosen word
+ * or bigram is extended to the longer phrase it usually occurs in (graph → graph neural
+ * network); a term whose stems are all in earlier terms is skipped. Labels are one or two
+ * terms (2–4 words) with no stem repeated, unique within the level when possible.
+ */
+export function describeClusters(
+  corpus: TermCorpus,
+  labels: readonly number[],
+  k: number,
+  nTerms = DEFAULT_TOPICS.terms,
+  minShare = DEFAULT_TOPICS.termSupport,
+): ClusterDescription[] {
+  const n = labels.length;
+  const A = n / Math.max(1, k);
+  const dfc = [...Array(k).keys()].map(() => new Map<string, number>());
+  const size = sizesOf(labels, k);
+  labels.forEach((l, i) => {
+    const m = dfc[l];
+    if (!m) return;
+    for (const key of corpus.docs[i] ?? []) m.set(key, (m.get(key) ?? 0) + 1);
+  });
+
+  const pick = (c: number, inTitles: boolean): string[] => {
+    const m = dfc[c] ?? new Map<string, number>();
+    const nc = size[c] ?? 0;
+    const support = Math.min(nc, Math.max(2, Math.ceil(minShare * nc)));
+    const scored: [string, number][] = [];
+    for (const [key, d] of m) {
+      if (d < support || corpus.unitCount(key) > 2 || !corpus.nameable(key, inTitles)) continue;
+      scored.push([key, (d / Math.max(1, nc)) * Math.log(1 + A / (corpus.df.get(key) ?? 1))]);
+    }
+    scored.sort((a, b) => b[1] - a[1] || cmp(a[0], b[0]));
+    const extend = (key: string): string => {
+      let cur = key;
+      for (;;) {
+        const base = m.get(cur) ?? 0;
+        let best: string | undefined;
+        let bd = 0;
+        for (const q of corpus.longer(cur)) {
+          const d = m.get(q) ?? 0;
+          if (d < Math.max(support, 0.5 * base) || corpus.unitCount(q) > 4) continue;
+          if (!corpus.nameable(q, inTitles)) continue;
+          if (d > bd || (d === bd && best !== undefined && q < best)) [best, bd] = [q, d];
+        }
+        if (!best) return cur;
+        cur = best;
+      }
+    };
+    // The cluster's usual form of a word (uncertainty rather than uncertain).
+    const usual = (key: string): string => {
+      let best = key;
+      for (const v of corpus.variants(key))
+        if ((m.get(v) ?? 0) > (m.get(best) ?? 0) && corpus.nameable(v, inTitles)) best = v;
+      return best;
+    };
+    const keys: string[] = [];
+    const covered = new Set<string>();
+    for (const [key] of scored) {
+      if (keys.length >= nTerms) break;
+      const full = extend(usual(key));
+      const roots = corpus.roots(full);
+      if (keys.includes(full) || roots.every((r) => covered.has(r))) continue;
+      keys.push(full);
+      for (const r of roots) covered.add(r);
+    }
+    return keys;
+  };
+  const picked = [...Array(k).keys()].map((c) => {
+    const keys = pick(c, true);
+    return keys.length >= Math.min(3, nTerms) ? keys : pick(c, false);
+  });
+
+  const surface = corpus.surfaces(picked.flat());
+  const shown = (key: string) => surface.get(key) ?? key;
+  const words = (key: string) => shown(key).split(/\s+/).length;
+  const used = new Set<string>();
+  const result: ClusterDescription[] = picked.map((keys) => ({
+    keys,
+    terms: keys.map(shown),
+    label: '',
+  }));
+  // Larger clusters choose labels first; a later cluster takes its next-best unused label.
+  const byRank = [...Array(k).keys()].sort((a, b) => (size[b] ?? 0) - (size[a] ?? 0) || a - b);
+  for (const c of byRank) {
+    const keys = picked[c] ?? [];
+    const options: string[] = [];
+    for (let i = 0; i < keys.length && options.length < 12; i++) {
+      const a = keys[i] ?? '';
+      const ra = new Set(corpus.roots(a));
+      if (words(a) > 4) continue;
+      for (let j = i + 1; j < Math.min(keys.length, i + 6); j++) {
+        const b = keys[j] ?? '';
+        if (words(a) + words(b) > 4 || corpus.roots(b).some((r) => ra.has(r))) continue;
+        options.push(`${shown(a)}, ${shown(b)}`);
+      }
+      if (words(a) >= 2) options.push(shown(a));
+    }
+    const fallback = keys[0] ? `${shown(keys[0])} Papers` : `Topic ${c + 1}`;
+    const label = options.find((l) => !used.has(l)) ?? options[0] ?? fallback;
+    used.add(label);
+    const r = result[c];
+    if (r) r.label = label;
+  }
+  return result;
+}
+
+// ————————————————————————————————————————————— authors, helpers
+
+function topAuthors(
+  lists: string[][],
+  limit: number,
+  min: number,
+): { name: string; count: number }[] {
+  const count = new Map<string, number>();
+  const forms = new Map<string, Map<string, number>>();
+  for (const list of lists) {
+    const seen = new Set<string>();
+    for (const name of list) {
+      const key = fold(name)
+        .replace(/[^a-z0-9]+/g, ' ')
+        .trim();
+      if (!key || seen.has(key)) continue;
+      seen.add(key);
+      count.set(key, (count.get(key) ?? 0) + 1);
+      let f = forms.get(key);
+      if (!f) forms.set(key, (f = new Map<string, number>()));
+      f.set(name, (f.get(name) ?? 0) + 1);
+    }
+  }
+  return [...count]
+    .filter(([, c]) => c >= min)
+    .map(([key, c]) => ({ name: mostFrequent(forms.get(key)) ?? key, count: c }))
+    .sort((a, b) => b.count - a.count || cmp(a.name, b.name))
+    .slice(0, limit);
+}
+
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** `t2` < `t10`, `t2.3` < `t2.10`. */
+function cmpIds(a: string, b: string): number {
+  const pa = a.slice(1).split('.').map(Number);
+  const pb = b.slice(1).split('.').map(Number);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const d = (pa[i] ?? -1) - (pb[i] ?? -1);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+const round6 = (x: number) => Math.round(x * 1e6) / 1e6;

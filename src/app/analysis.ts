@@ -1,0 +1,270 @@
+// Analysis use cases: compute everything derived from a database's papers (entities, similar
+// papers, topics, the 2D map, authors), save it in the store keyed by a hash of its input, and
+// answer the questions interfaces ask of it. Interfaces only read what this saved.
+
+import { createHash } from 'node:crypto';
+import { buildAuthors, expertsFor, type AuthorsResult, type Expert } from '../analysis/authors.js';
+import { extractEntities, type Entities } from '../analysis/entities.js';
+import { computeMap, labelPositions, DEFAULT_FRAME } from '../analysis/map.js';
+import { qualitativePalette, renderMapPng, renderMapSvg } from '../analysis/render.js';
+import {
+  moreLikeThese,
+  nearestPapers,
+  type MoreLikeTheseResult,
+  type SimilarInput,
+  type SimilarPaper,
+} from '../analysis/similar.js';
+import { buildTopics, type Topic, type TopicAssignment } from '../analysis/topics.js';
+import { SearchIndex, type SearchDoc } from '../index/search.js';
+import type { Store } from '../store/types.js';
+import { loadOrFitLsa } from './embeddings.js';
+import { loadSearchDocs } from './search.js';
+
+/** Bump when the shape or the methods change: saved analyses of another version are rebuilt. */
+export const ANALYSIS_VERSION = 1;
+
+export interface MapLabelPosition {
+  topicId: string;
+  label: string;
+  level: 1 | 2;
+  x: number;
+  y: number;
+  size: number;
+}
+
+/** Everything derived, as saved (plain JSON). */
+export interface AnalysisData {
+  version: number;
+  inputHash: string;
+  builtAt: string;
+  timings: Record<string, number>;
+  similar: Record<string, SimilarPaper[]>;
+  entities: Record<string, Entities>;
+  topics: Topic[];
+  assignments: Record<string, TopicAssignment>;
+  map: { coords: Record<string, [number, number]>; labels: MapLabelPosition[] };
+  authors: {
+    key: string;
+    name: string;
+    variants: string[];
+    papers: string[];
+    coauthors: { key: string; name: string; count: number }[];
+    community: number;
+  }[];
+  communities: { id: number; size: number; members: string[] }[];
+}
+
+export interface Analysis {
+  data: AnalysisData;
+  docs: SearchDoc[];
+  index: SearchIndex;
+  similarInput: SimilarInput;
+  authors: AuthorsResult;
+}
+
+function inputHashOf(docs: readonly SearchDoc[], lsaId: string): string {
+  const h = createHash('sha256').update(`v${ANALYSIS_VERSION}\u0000${lsaId}`);
+  for (const d of docs)
+    h.update(
+      `${d.corpus}\u0000${d.id}\u0000${d.title ?? ''}\u0000${d.authors.join(';')}\u0000${d.abstract}\u0000`,
+    );
+  return h.digest('hex').slice(0, 16);
+}
+
+export interface AnalysisProgress {
+  step: string;
+  done: number;
+  total: number;
+}
+
+/**
+ * Load the saved analysis of this database's papers, or compute and save it. `rebuild` forces
+ * recomputation. The search index comes along, built on the same LSA model.
+ */
+export async function openAnalysis(
+  store: Store,
+  opts: { rebuild?: boolean; onProgress?: (p: AnalysisProgress) => void } = {},
+): Promise<Analysis & { computed: boolean }> {
+  const docs = await loadSearchDocs(store);
+  const texts = docs.map((d) => SearchIndex.semanticText(d));
+  const fitted = await loadOrFitLsa(store, texts);
+  const index = SearchIndex.build(docs, { fitted });
+  const inputHash = inputHashOf(docs, fitted.model.id);
+  const key = `analysis@${inputHash}`;
+  const similarInput: SimilarInput = {
+    ids: docs.map((d) => d.id),
+    texts,
+    vectors: fitted.vectors,
+    dim: fitted.model.dim,
+  };
+  const authors = buildAuthors(docs);
+  if (!opts.rebuild) {
+    const saved = await store.getModel(key);
+    if (saved) {
+      try {
+        const data = JSON.parse(Buffer.from(saved).toString('utf8')) as AnalysisData;
+        if (data.version === ANALYSIS_VERSION)
+          return { data, docs, index, similarInput, authors, computed: false };
+      } catch {
+        // An unreadable saved analysis is rebuilt below.
+      }
+    }
+  }
+  const data = computeAnalysis(
+    docs,
+    texts,
+    fitted.vectors,
+    fitted.model.dim,
+    authors,
+    inputHash,
+    opts.onProgress,
+  );
+  await store.putModel(key, Buffer.from(JSON.stringify(data), 'utf8'));
+  return { data, docs, index, similarInput, authors, computed: true };
+}
+
+const STEPS = ['entities', 'similar papers', 'topics', 'map', 'authors'] as const;
+
+export function computeAnalysis(
+  docs: readonly SearchDoc[],
+  texts: readonly string[],
+  vectors: Float32Array,
+  dim: number,
+  authors: AuthorsResult,
+  inputHash: string,
+  onProgress?: (p: AnalysisProgress) => void,
+): AnalysisData {
+  const timings: Record<string, number> = {};
+  let step = 0;
+  const lap = <T>(name: (typeof STEPS)[number], fn: () => T): T => {
+    const t0 = performance.now();
+    const out = fn();
+    timings[name] = Math.round(performance.now() - t0);
+    step++;
+    onProgress?.({ step: name, done: step, total: STEPS.length });
+    return out;
+  };
+  const ids = docs.map((d) => d.id);
+  const entities = lap('entities', () =>
+    Object.fromEntries(docs.map((d) => [d.id, extractEntities(d)])),
+  );
+  const similar = lap('similar papers', () =>
+    Object.fromEntries(nearestPapers({ ids, texts, vectors, dim }, 10)),
+  );
+  const model = lap('topics', () =>
+    buildTopics({
+      ids,
+      texts: [...texts],
+      vectors,
+      dim,
+      authors: docs.map((d) => d.authors),
+      titles: docs.map((d) => d.title),
+    }),
+  );
+  const map = lap('map', () => {
+    const { coords } = computeMap({ ids, vectors, dim });
+    const labels: MapLabelPosition[] = [];
+    for (const level of [1, 2] as const) {
+      const topics = model.topics.filter((t) => t.level === level);
+      const assign = new Map(
+        [...model.assignments].map(([id, a]) => [id, level === 1 ? a.broad : a.fine]),
+      );
+      const placed = labelPositions(
+        coords,
+        assign,
+        new Map(topics.map((t) => [t.id, t.label])),
+        DEFAULT_FRAME,
+      );
+      for (const p of placed)
+        labels.push({ topicId: p.topicId, label: p.label, level, x: p.x, y: p.y, size: p.size });
+    }
+    return { coords: Object.fromEntries(coords), labels };
+  });
+  const authorData = lap('authors', () => ({
+    authors: authors.authors.map((a) => ({
+      key: a.key,
+      name: a.name,
+      variants: a.variants,
+      papers: a.papers,
+      coauthors: a.coauthors,
+      community: a.community,
+    })),
+    communities: authors.communities.map((c) => ({ id: c.id, size: c.size, members: c.members })),
+  }));
+  return {
+    version: ANALYSIS_VERSION,
+    inputHash,
+    builtAt: new Date().toISOString(),
+    timings,
+    similar,
+    entities,
+    topics: model.topics,
+    assignments: Object.fromEntries(model.assignments),
+    map,
+    authors: authorData.authors,
+    communities: authorData.communities,
+  };
+}
+
+/** "More like these" over the analysed corpus. */
+export function recommend(
+  a: Analysis,
+  positives: string[],
+  negatives: string[] = [],
+  k = 20,
+): MoreLikeTheseResult {
+  return moreLikeThese(a.similarInput, positives, negatives, k);
+}
+
+/** Authors ranked by how well their papers match a query (hybrid search relevance). */
+export async function findExperts(a: Analysis, query: string, limit = 10): Promise<Expert[]> {
+  const r = await a.index.search(query, { limit: 300, details: false });
+  return expertsFor(new Map(r.hits.map((h) => [h.id, h.score])), a.authors, { limit });
+}
+
+/** Find an author by name or key: exact key first, then every name containing the words. */
+export function findAuthors(a: Analysis, name: string): AnalysisData['authors'] {
+  const words = name
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean);
+  const exact = a.data.authors.filter((x) => x.key === name);
+  if (exact.length) return exact;
+  return a.data.authors.filter((x) => {
+    const hay = [x.name, ...x.variants]
+      .join(' ')
+      .normalize('NFKD')
+      .replace(/\p{M}/gu, '')
+      .toLowerCase();
+    return words.every((w) => hay.split(/[^a-z0-9]+/).includes(w));
+  });
+}
+
+/** The map drawn as SVG (and PNG), coloured by broad area, labelled at one level. */
+export async function renderMap(
+  a: Analysis,
+  opts: { level?: 1 | 2; format: 'svg' | 'png'; width?: number; height?: number; title?: string },
+): Promise<Uint8Array | string> {
+  const level = opts.level ?? 1;
+  const topics = a.data.topics.filter((t) => t.level === 1);
+  const palette = qualitativePalette(topics.length);
+  const colourOf = new Map(topics.map((t, i) => [t.id, palette[i] ?? '#777777']));
+  const byId = new Map(a.docs.map((d) => [d.id, d]));
+  const points = Object.entries(a.data.map.coords).map(([id, [x, y]]) => ({
+    x,
+    y,
+    color: colourOf.get(a.data.assignments[id]?.broad ?? '') ?? '#bbbbbb',
+    title: byId.get(id)?.title ?? '(untitled)',
+  }));
+  const labels = a.data.map.labels.filter((l) => l.level === level);
+  const svg = renderMapSvg(points, labels, {
+    width: opts.width ?? DEFAULT_FRAME.width,
+    height: opts.height ?? DEFAULT_FRAME.height,
+    title:
+      opts.title ??
+      `${a.docs.length} papers — map of their LSA vectors (UMAP), coloured by broad area`,
+  });
+  return opts.format === 'svg' ? svg : renderMapPng(svg);
+}
