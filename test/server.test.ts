@@ -1,6 +1,6 @@
 // The HTTP API over real HTTP on loopback, on the embedded corpus in a temporary database.
 
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -236,5 +236,51 @@ describe('HTTP API', () => {
     const { res } = await get('/api/health');
     expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+  });
+});
+
+describe('web UI serving', () => {
+  const webDir = mkdtempSync(join(tmpdir(), 'confscope-web-'));
+  let web: RunningServer;
+  beforeAll(async () => {
+    mkdirSync(join(webDir, 'assets'));
+    writeFileSync(
+      join(webDir, 'index.html'),
+      '<!doctype html><title>confscope</title><div id="app"></div>',
+    );
+    writeFileSync(join(webDir, 'assets', 'app-1234.js'), 'console.log(1)');
+    writeFileSync(join(dir, 'secret.txt'), 'do not serve');
+    web = await startServer(store, { port: 0, host: '127.0.0.1', webRoot: webDir });
+  });
+  afterAll(async () => {
+    await web.close();
+    rmSync(webDir, { recursive: true, force: true });
+  });
+
+  it('serves the app, its assets, and index.html for client routes', async () => {
+    const home = await fetch(web.url + '/');
+    expect(await home.text()).toContain('<div id="app">');
+    const route = await fetch(web.url + '/paper/a45ef854a96e');
+    expect(route.status).toBe(200);
+    expect(await route.text()).toContain('<div id="app">');
+    const asset = await fetch(web.url + '/assets/app-1234.js');
+    expect(asset.headers.get('cache-control')).toContain('immutable');
+    expect(await asset.text()).toBe('console.log(1)');
+    expect((await fetch(web.url + '/api/health')).status).toBe(200);
+  });
+
+  it('never serves files outside its folder', async () => {
+    for (const path of [
+      '/../secret.txt',
+      '/%2e%2e/secret.txt',
+      '/..%2fsecret.txt',
+      '/assets/..%2f..%2fsecret.txt',
+      '/%2e%2e%2f%2e%2e%2fetc%2fpasswd',
+    ]) {
+      const res = await fetch(web.url + path);
+      const body = await res.text();
+      expect(body, path).not.toContain('do not serve');
+      expect(body, path).not.toContain('root:x:0');
+    }
   });
 });

@@ -6,6 +6,10 @@ import { HTTPException } from 'hono/http-exception';
 import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
 import { timeout } from 'hono/timeout';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { serveStatic } from '@hono/node-server/serve-static';
 import type { Context } from 'hono';
 import { findAuthors, findExperts, recommend, type Analysis } from '../app/analysis.js';
 import type { CorpusInfo } from '../store/types.js';
@@ -39,6 +43,8 @@ export interface AppDeps {
   analysis: Analysis;
   corpora: CorpusInfo[];
   version: string;
+  /** Folder of the built web UI (index.html and assets); none: API only. */
+  webRoot?: string;
 }
 
 const STATUS_TITLES: Record<number, string> = {
@@ -424,6 +430,8 @@ export function createApp(deps: AppDeps): OpenAPIHono {
     },
   });
 
+  if (deps.webRoot) mountWeb(app, deps.webRoot);
+
   app.notFound((c) =>
     problem(c, 404, `no route for ${c.req.method} ${new URL(c.req.url).pathname}`),
   );
@@ -462,4 +470,31 @@ function computeFacets(a: Analysis, corpora: CorpusInfo[]): z.infer<typeof Facet
     hasCode: Object.values(a.data.entities).filter((e) => e.codeLinks.length > 0).length,
     corpora: corpora.map((c) => ({ value: c.name, count: c.papers })),
   };
+}
+
+/**
+ * The web UI: files under `root` only (serveStatic resolves inside its root and refuses `..`),
+ * long cache for hashed assets, and index.html for every other non-API GET path so client-side
+ * routes (/paper/…, /map) load the app.
+ */
+function mountWeb(app: OpenAPIHono, root: string): void {
+  const index = join(root, 'index.html');
+  const isApi = (path: string) => path === '/api' || path.startsWith('/api/');
+  app.use('/assets/*', async (c, next) => {
+    await next();
+    if (c.res.status === 200)
+      c.res.headers.set('cache-control', 'public, max-age=31536000, immutable');
+  });
+  const files = serveStatic({ root });
+  app.use('*', async (c, next) => {
+    if (isApi(c.req.path)) return next();
+    // @hono/node-server types its middleware's Context with `any` input; the call is sound.
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-argument
+    return files(c, next);
+  });
+  app.get('*', async (c, next) => {
+    if (isApi(c.req.path) || /\.[a-z0-9]+$/i.test(c.req.path) || !existsSync(index)) return next();
+    c.header('cache-control', 'no-cache');
+    return c.html(await readFile(index, 'utf8'));
+  });
 }

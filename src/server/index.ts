@@ -1,6 +1,9 @@
 // Start the HTTP server on a store: build the search index, listen, shut down cleanly.
 
+import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
 import { openAnalysis } from '../app/analysis.js';
@@ -15,13 +18,22 @@ export interface RunningServer {
 
 export const VERSION = '0.1.0';
 
+/** The built web UI shipped with the package (dist/web), when it has been built. */
+export function defaultWebRoot(): string | undefined {
+  const here = dirname(fileURLToPath(import.meta.url));
+  return [join(here, '../../web'), join(here, '../../dist/web')].find((p) =>
+    existsSync(join(p, 'index.html')),
+  );
+}
+
 export async function startServer(
   store: Store,
-  opts: { port: number; host: string },
+  opts: { port: number; host: string; webRoot?: string },
 ): Promise<RunningServer> {
   const analysis = await openAnalysis(store);
   const corpora = await store.listCorpora();
-  const app = createApp({ analysis, corpora, version: VERSION });
+  const webRoot = opts.webRoot ?? defaultWebRoot();
+  const app = createApp({ analysis, corpora, version: VERSION, webRoot });
   return new Promise((resolve, reject) => {
     const server = serve(
       { fetch: app.fetch, port: opts.port, hostname: opts.host },
