@@ -4,7 +4,7 @@
 
 import { createHash } from 'node:crypto';
 import { buildAuthors, expertsFor, type AuthorsResult, type Expert } from '../analysis/authors.js';
-import { extractEntities, type Entities } from '../analysis/entities.js';
+import { extractEntities, lookupDataset, type Entities } from '../analysis/entities.js';
 import { computeMap, labelPositions, DEFAULT_FRAME } from '../analysis/map.js';
 import { qualitativePalette, renderMapPng, renderMapSvg } from '../analysis/render.js';
 import {
@@ -18,7 +18,7 @@ import { buildTopics, type Topic, type TopicAssignment } from '../analysis/topic
 import { SearchIndex, type SearchDoc } from '../index/search.js';
 import type { Store } from '../store/types.js';
 import { loadOrFitLsa } from './embeddings.js';
-import { loadSearchDocs } from './search.js';
+import { loadSearchDocs } from './docs.js';
 
 /** Bump when the shape or the methods change: saved analyses of another version are rebuilt. */
 export const ANALYSIS_VERSION = 1;
@@ -103,8 +103,10 @@ export async function openAnalysis(
     if (saved) {
       try {
         const data = JSON.parse(Buffer.from(saved).toString('utf8')) as AnalysisData;
-        if (data.version === ANALYSIS_VERSION)
+        if (data.version === ANALYSIS_VERSION) {
+          attachEntities(index, docs, data);
           return { data, docs, index, similarInput, authors, computed: false };
+        }
       } catch {
         // An unreadable saved analysis is rebuilt below.
       }
@@ -120,6 +122,7 @@ export async function openAnalysis(
     opts.onProgress,
   );
   await store.putModel(key, Buffer.from(JSON.stringify(data), 'utf8'));
+  attachEntities(index, docs, data);
   return { data, docs, index, similarInput, authors, computed: true };
 }
 
@@ -267,4 +270,14 @@ export async function renderMap(
       `${a.docs.length} papers — map of their LSA vectors (UMAP), coloured by broad area`,
   });
   return opts.format === 'svg' ? svg : renderMapPng(svg);
+}
+
+/** Entities become search filters: datasets for `dataset:`, code links for `has:code`. */
+function attachEntities(index: SearchIndex, docs: SearchDoc[], data: AnalysisData): void {
+  for (const d of docs) {
+    const e = data.entities[d.id];
+    d.datasets = e ? e.datasets.map((x) => x.name) : [];
+    d.codeLinks = e ? e.codeLinks : [];
+  }
+  index.datasetName = (value) => lookupDataset(value)?.name;
 }

@@ -3,14 +3,12 @@
 
 import { readFileSync } from 'node:fs';
 import { ConfscopeError } from '../core/errors.js';
-import {
-  SearchIndex,
-  type SearchDoc,
-  type SearchOptions,
-  type SearchResult,
-} from '../index/search.js';
+import type { SearchIndex, SearchOptions, SearchResult } from '../index/search.js';
 import type { Store } from '../store/types.js';
-import { loadOrFitLsa } from './embeddings.js';
+import { openAnalysis } from './analysis.js';
+import { loadSearchDocs } from './docs.js';
+
+export { loadSearchDocs } from './docs.js';
 
 export {
   SEARCH_MODES,
@@ -19,17 +17,7 @@ export {
   type SearchHit,
 } from '../index/search.js';
 
-/** Every paper of every corpus (or one corpus), ready for the index. */
-export async function loadSearchDocs(store: Store, corpus?: string): Promise<SearchDoc[]> {
-  const corpora = (await store.listCorpora())
-    .map((c) => c.name)
-    .filter((c) => corpus === undefined || c === corpus);
-  const docs: SearchDoc[] = [];
-  for (const c of corpora)
-    for (const p of await store.listPapers(c)) docs.push({ ...p, corpus: c });
-  return docs;
-}
-
+/** The search index of a database, with entity filters once its analysis exists (computed if not). */
 export async function openSearchIndex(store: Store): Promise<SearchIndex> {
   const docs = await loadSearchDocs(store);
   if (docs.length === 0) {
@@ -38,9 +26,7 @@ export async function openSearchIndex(store: Store): Promise<SearchIndex> {
       'the database holds no papers yet (run `confscope start` or `confscope ingest FILE`)',
     );
   }
-  const texts = docs.map((d) => SearchIndex.semanticText(d));
-  const fitted = await loadOrFitLsa(store, texts);
-  return SearchIndex.build(docs, { fitted });
+  return (await openAnalysis(store)).index;
 }
 
 export interface Topic {

@@ -17,6 +17,10 @@ export type SearchMode = (typeof SEARCH_MODES)[number];
 export interface SearchDoc extends PaperRecord {
   corpus: string;
   keywords?: string[];
+  /** Canonical dataset names found in the paper (entity extraction), for `dataset:`. */
+  datasets?: string[];
+  /** Code links found in the paper (entity extraction), for `has:code`. */
+  codeLinks?: string[];
 }
 
 /** A precomputed set of document vectors and the way to embed a query into the same space. */
@@ -95,6 +99,10 @@ interface AuthorEntry {
   docs: number[];
 }
 
+/** A paper with code: entity extraction's code links when known, else a code host among its links. */
+const hasCode = (d: SearchDoc): 0 | 1 =>
+  (d.codeLinks ? d.codeLinks.length > 0 : d.links.some((l) => CODE_HOSTS.test(l))) ? 1 : 0;
+
 const CODE_HOSTS = /github\.com|gitlab\.com|bitbucket\.org|huggingface\.co|colab\.research/i;
 
 export class SearchIndex {
@@ -105,7 +113,8 @@ export class SearchIndex {
   private readonly extra: VectorSet[];
   private readonly authors = new Map<string, AuthorEntry>();
   private readonly contentTerms = new Set<string>();
-  private readonly hasCode: Uint8Array;
+  /** Maps a `dataset:` value to the canonical name papers carry in `datasets` (when known). */
+  datasetName: (value: string) => string | undefined = () => undefined;
   private readonly tokenCache = new Map<number, Token[]>();
 
   private constructor(
@@ -139,7 +148,6 @@ export class SearchIndex {
       }
     });
     for (const t of this.lexical.termsInFields(['title', 'abstract'])) this.contentTerms.add(t);
-    this.hasCode = Uint8Array.from(docs, (d) => (d.links.some((l) => CODE_HOSTS.test(l)) ? 1 : 0));
   }
 
   /** The text LSA sees for a paper: the title counts twice. */
@@ -436,7 +444,7 @@ export class SearchIndex {
         this.docs.forEach((d, i) => {
           m[i] =
             f.value === 'code'
-              ? (this.hasCode[i] ?? 0)
+              ? hasCode(d)
               : f.value === 'links'
                 ? d.links.length
                   ? 1
@@ -471,7 +479,13 @@ export class SearchIndex {
         return m;
       }
       case 'dataset': {
-        // A dataset name is a phrase in the title or abstract (CIFAR-10 also matches CIFAR10).
+        // Entity extraction's canonical names when the papers carry them (CIFAR10, CIFAR 10 and
+        // cifar-10 are one dataset); otherwise the name as a phrase of the title or abstract.
+        const canonical = this.datasetName(f.value);
+        if (canonical && this.docs.some((d) => d.datasets)) {
+          this.docs.forEach((d, i) => (m[i] = d.datasets?.includes(canonical) ? 1 : 0));
+          return m;
+        }
         const tokens = tokenize(f.value, { keepStopWords: true }).filter((t) => !t.joined);
         const phrase = this.phraseMask({ text: f.value, tokens });
         const joined = tokens.map((t) => t.word).join('');

@@ -51,7 +51,12 @@ describe('USE lite embedder', () => {
   });
 
   it('gives the zero vector for an empty text and ignores whitespace runs', async () => {
-    const [empty, blank, spaced, plain] = await use.embed(['', ' \n\t ', 'a cat\n\nsits', 'a cat sits']);
+    const [empty, blank, spaced, plain] = await use.embed([
+      '',
+      ' \n\t ',
+      'a cat\n\nsits',
+      'a cat sits',
+    ]);
     expect(norm(empty ?? new Float32Array(1))).toBe(0);
     expect(norm(blank ?? new Float32Array(1))).toBe(0);
     expect(spaced).toEqual(plain);

@@ -9,11 +9,12 @@
 //   vectors of sentences or 128-token windows of a whole abstract was tried on
 //   bench/quality and did not beat this.
 // - Whitespace runs become one space first (a newline is an unknown token to the model, and it
-//   breaks the next word's segmentation); an empty text gets the zero vector, as in LSA.
+//   breaks the next word's segmentation); an empty text gets the zero vector, as in LSA. Only
+//   the first 8192 characters are tokenised.
 // - The tokenizer is a linear-time port of the package's own (same Viterbi segmentation, same
 //   ids; the package's is quadratic in the text length: ~8 ms an abstract).
 // - The WASM backend runs single-threaded in Node, so the work is spread over worker threads,
-//   each with its own model (~60 MB). Batches are formed from texts of similar length.
+//   each with its own model (~150 MB resident each). Batches group texts of similar length.
 
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -25,6 +26,8 @@ import { normalize, type Embedder } from '../embedder.js';
 export const USE_DIM = 512;
 /** The model's own input limit: tokens past it are ignored by the graph. */
 export const USE_MAX_TOKENS = 128;
+/** Only a text's start is tokenised: ~4 characters a token, so this is far past 128 tokens. */
+const MAX_CHARS = 8192;
 
 export interface UseEmbedderOptions {
   /** Texts per model call (default 16: the fastest measured). */
@@ -67,7 +70,8 @@ export async function createUseEmbedder(opts: UseEmbedderOptions = {}): Promise<
       const work: { at: number; ids: number[] }[] = [];
       texts.forEach((text, at) => {
         out.push(new Float32Array(USE_DIM));
-        const ids = tokenizer.encode(text.replace(/\s+/g, ' ').trim()).slice(0, USE_MAX_TOKENS);
+        const clean = text.slice(0, MAX_CHARS).replace(/\s+/g, ' ').trim();
+        const ids = tokenizer.encode(clean).slice(0, USE_MAX_TOKENS);
         if (ids.length > 0) work.push({ at, ids });
       });
       // Longest first, so that each batch pads little and the slowest batch is not the last.
