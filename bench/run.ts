@@ -4,6 +4,9 @@
 import { cpus } from 'node:os';
 import { benchIngest } from './ingest.js';
 import { benchSearchSpeed } from './search-speed.js';
+import { benchAnalysis } from './analysis.js';
+import { benchTopics } from './topics-quality.js';
+import { benchSimilarAgreement } from './similar-agreement.js';
 
 console.log(
   `# confscope benchmarks — node ${process.version}, ${cpus().length} cores, ${new Date().toISOString()}\n`,
@@ -11,3 +14,9 @@ console.log(
 console.log(await benchIngest());
 console.log('');
 console.log(await benchSearchSpeed());
+console.log('');
+console.log(benchAnalysis());
+console.log('');
+console.log(await benchTopics());
+console.log('');
+console.log(await benchSimilarAgreement());
