@@ -5,6 +5,8 @@ import { createHash } from 'node:crypto';
 import type { Embedder } from '../index/embedder.js';
 import { LsaModel } from '../index/lsa.js';
 import type { Store } from '../store/types.js';
+import { SearchIndex } from '../index/search.js';
+import { loadSearchDocs } from './docs.js';
 
 export const textHash = (t: string) => createHash('sha256').update(t).digest('hex').slice(0, 32);
 
@@ -84,4 +86,40 @@ export async function loadOrFitLsa(
     texts.map((t, i) => [textHash(t), vectors.slice(i * model.dim, (i + 1) * model.dim)] as const),
   );
   return { model, vectors, fitted: true };
+}
+
+export type EmbedderName = 'lsa' | 'use';
+
+/** What the USE embedder reads of a paper: title first (it sees only ~128 tokens). */
+export const useText = (d: { title: string | null; abstract: string }) =>
+  `${d.title ?? ''}. ${d.abstract}`;
+
+/** Compute (or find cached) vectors of every paper of the database with one embedder. */
+export async function embedCorpus(
+  store: Store,
+  model: EmbedderName,
+  onProgress?: (p: VectorProgress) => void,
+): Promise<{ model: string; total: number; cached: number }> {
+  const docs = await loadSearchDocs(store);
+  if (model === 'lsa') {
+    const texts = docs.map((d) => SearchIndex.semanticText(d));
+    const r = await loadOrFitLsa(store, texts);
+    onProgress?.({ total: texts.length, cached: r.fitted ? 0 : texts.length, done: texts.length });
+    return { model: r.model.id, total: texts.length, cached: r.fitted ? 0 : texts.length };
+  }
+  const { createUseEmbedder } = await import('../index/embed/use.js');
+  const embedder = await createUseEmbedder();
+  try {
+    let cached = 0;
+    await ensureVectors(store, embedder, docs.map(useText), {
+      batchSize: 64,
+      onProgress: (p) => {
+        cached = p.cached;
+        onProgress?.(p);
+      },
+    });
+    return { model: embedder.id, total: docs.length, cached };
+  } finally {
+    await embedder.close();
+  }
 }

@@ -41,6 +41,8 @@ import {
 import { writeFileSync } from 'node:fs';
 import { startServer } from '../server/index.js';
 import { addAnalysisCommands } from './analysis.js';
+import { embedCorpus } from '../app/embeddings.js';
+import { progressBar } from './progress.js';
 import type { Store } from '../store/types.js';
 
 const allWarnings = (records: readonly PaperRecord[], global: readonly string[]) => [
@@ -236,6 +238,26 @@ Query language:
         }
       },
     );
+
+  program
+    .command('embed')
+    .description(
+      'compute and cache the vectors of every paper for a model (resumable; progress bar)',
+    )
+    .addOption(dbOption())
+    .addOption(new Option('--model <model>', 'embedder').choices(['lsa', 'use']).default('use'))
+    .action(async (o: { db: string; model: 'lsa' | 'use' }) => {
+      const store = openStore(o.db, { mustExist: true });
+      try {
+        const t0 = performance.now();
+        const r = await embedCorpus(store, o.model, progressBar(`embedding with ${o.model}`));
+        info(
+          `${r.model}: ${plural(r.total, 'paper')} (${r.cached} from the cache, ${r.total - r.cached} computed) in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+        );
+      } finally {
+        await store.close();
+      }
+    });
 
   const portOption = () =>
     new Option('--port <port>', 'port to listen on (env PORT)').default(
