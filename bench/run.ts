@@ -5,6 +5,7 @@ import { cpus } from 'node:os';
 import { benchIngest } from './ingest.js';
 import { benchSearchSpeed } from './search-speed.js';
 import { benchAnalysis } from './analysis.js';
+import { benchApiLoad } from './api-load.js';
 import { benchTopics } from './topics-quality.js';
 import { benchSimilarAgreement } from './similar-agreement.js';
 
@@ -16,6 +17,8 @@ console.log('');
 console.log(await benchSearchSpeed());
 console.log('');
 console.log(benchAnalysis());
+console.log('');
+console.log(await benchApiLoad());
 console.log('');
 console.log(await benchTopics());
 console.log('');
