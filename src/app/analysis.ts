@@ -274,10 +274,18 @@ export async function renderMap(
 
 /** Entities become search filters: datasets for `dataset:`, code links for `has:code`. */
 function attachEntities(index: SearchIndex, docs: SearchDoc[], data: AnalysisData): void {
+  const topicById = new Map(data.topics.map((t) => [t.id, t]));
   for (const d of docs) {
     const e = data.entities[d.id];
     d.datasets = e ? e.datasets.map((x) => x.name) : [];
     d.codeLinks = e ? e.codeLinks : [];
+    const a = data.assignments[d.id];
+    d.topics = a
+      ? [a.broad, a.fine].flatMap((id) => {
+          const t = topicById.get(id);
+          return t ? [{ id: t.id, label: t.label }] : [];
+        })
+      : [];
   }
   index.datasetName = (value) => lookupDataset(value)?.name;
 }

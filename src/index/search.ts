@@ -21,6 +21,8 @@ export interface SearchDoc extends PaperRecord {
   datasets?: string[];
   /** Code links found in the paper (entity extraction), for `has:code`. */
   codeLinks?: string[];
+  /** The paper's broad area and fine topic (analysis), for `topic:`. */
+  topics?: { id: string; label: string }[];
 }
 
 /** A precomputed set of document vectors and the way to embed a query into the same space. */
@@ -494,9 +496,32 @@ export class SearchIndex {
         for (const d of glued) phrase[d] = 1;
         return phrase;
       }
-      case 'topic':
-        notes.push('topics are not computed for this database yet; topic: filter ignored');
-        return null;
+      case 'topic': {
+        if (!this.docs.some((d) => d.topics)) {
+          notes.push('topics are not computed for this database yet; topic: filter ignored');
+          return null;
+        }
+        // A topic id (t3, t3.2) or words of a topic's label ("graph neural").
+        const want = fold(f.value).trim();
+        const isId = /^t\d+(\.\d+)?$/.test(want);
+        const words = want.split(/[^a-z0-9]+/).filter(Boolean);
+        this.docs.forEach((d, i) => {
+          m[i] = (d.topics ?? []).some((t) =>
+            isId
+              ? t.id === want
+              : words.every((w) =>
+                  fold(t.label)
+                    .split(/[^a-z0-9]+/)
+                    .includes(w),
+                ),
+          )
+            ? 1
+            : 0;
+        });
+        if (!m.some(Boolean))
+          notes.push(`no topic matches "${f.value}" (see \`confscope topics\`)`);
+        return m;
+      }
     }
   }
 
