@@ -190,7 +190,7 @@ describe('HTTP API', () => {
     };
     expect(topic.papers).toHaveLength(topic.size);
     await expectProblem('/api/topics/t999', 404, /no topic t999/);
-    await expectProblem('/api/topics/../../x', 404, /no route/);
+    await expectProblem('/api/topics/%2e%2e%2f%2e%2e%2fx', 400, /expected a topic id/);
 
     const map = (await get('/api/map')).json() as {
       points: { x: number; y: number }[];
