@@ -6,6 +6,7 @@ import { benchIngest } from './ingest.js';
 import { benchSearchSpeed } from './search-speed.js';
 import { benchAnalysis } from './analysis.js';
 import { benchApiLoad } from './api-load.js';
+import { benchWeb } from './web.js';
 import { benchTopics } from './topics-quality.js';
 import { benchSimilarAgreement } from './similar-agreement.js';
 
@@ -19,6 +20,8 @@ console.log('');
 console.log(benchAnalysis());
 console.log('');
 console.log(await benchApiLoad());
+console.log('');
+console.log(await benchWeb());
 console.log('');
 console.log(await benchTopics());
 console.log('');
