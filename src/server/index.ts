@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
-import { openAnalysis } from '../app/analysis.js';
+import { openAnalysis, type AnalysisProgress } from '../app/analysis.js';
 import type { Store } from '../store/types.js';
 import { createApp } from './app.js';
 
@@ -28,9 +28,14 @@ export function defaultWebRoot(): string | undefined {
 
 export async function startServer(
   store: Store,
-  opts: { port: number; host: string; webRoot?: string },
+  opts: {
+    port: number;
+    host: string;
+    webRoot?: string;
+    onProgress?: (p: AnalysisProgress) => void;
+  },
 ): Promise<RunningServer> {
-  const analysis = await openAnalysis(store);
+  const analysis = await openAnalysis(store, { onProgress: opts.onProgress });
   const corpora = await store.listCorpora();
   const webRoot = opts.webRoot ?? defaultWebRoot();
   const app = createApp({ analysis, corpora, version: VERSION, webRoot });
