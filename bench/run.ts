@@ -7,6 +7,7 @@ import { benchSearchSpeed } from './search-speed.js';
 import { benchAnalysis } from './analysis.js';
 import { benchApiLoad } from './api-load.js';
 import { benchWeb } from './web.js';
+import { benchImport } from './import.js';
 import { benchTopics } from './topics-quality.js';
 import { benchSimilarAgreement } from './similar-agreement.js';
 
@@ -14,6 +15,8 @@ console.log(
   `# confscope benchmarks — node ${process.version}, ${cpus().length} cores, ${new Date().toISOString()}\n`,
 );
 console.log(await benchIngest());
+console.log('');
+console.log(await benchImport());
 console.log('');
 console.log(await benchSearchSpeed());
 console.log('');

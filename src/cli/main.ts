@@ -44,6 +44,7 @@ import { addAnalysisCommands } from './analysis.js';
 import { embedCorpus } from '../app/embeddings.js';
 import { progressBar } from './progress.js';
 import type { Store } from '../store/types.js';
+import { parseMappedFile } from '../ingest/index.js';
 
 const allWarnings = (records: readonly PaperRecord[], global: readonly string[]) => [
   ...global,
@@ -78,14 +79,18 @@ export function buildProgram(): Command {
     .argument('<file>', 'the input file')
     .addOption(outFormat())
     .addOption(inFormat('--input-format <format>'))
+    .option('--map <spec>', 'columns of a CSV/JSON file: title=Title,authors=Author Names,…')
     .option('--all-warnings', 'print every warning, not only the first 20')
     .action(
       async (
         file: string,
-        o: { format: OutputFormat; inputFormat?: InputFormat; allWarnings?: boolean },
+        o: { format: OutputFormat; inputFormat?: InputFormat; map?: string; allWarnings?: boolean },
       ) => {
         const t0 = performance.now();
-        const parsed = parseInputFile(file, o.inputFormat);
+        const parsed =
+          o.map === undefined
+            ? parseInputFile(file, o.inputFormat)
+            : parseMappedFile(file, o.map, o.inputFormat);
         const ms = performance.now() - t0;
         await writeOut(serialize(parsed.records, o.format));
         const d = describeRecords(parsed.records);
@@ -105,15 +110,25 @@ export function buildProgram(): Command {
     .addOption(dbOption())
     .option('--corpus <name>', 'corpus name (default: from the file name)')
     .addOption(inFormat('--format <format>'))
+    .option('--map <spec>', 'columns of a CSV/JSON file: title=Title,authors=Author Names,…')
     .option('--all-warnings', 'print every warning')
     .action(
       async (
         file: string,
-        o: { db: string; corpus?: string; format?: InputFormat; allWarnings?: boolean },
+        o: {
+          db: string;
+          corpus?: string;
+          format?: InputFormat;
+          map?: string;
+          allWarnings?: boolean;
+        },
       ) => {
         const t0 = performance.now();
         // Parse (and refuse bad input) before the database is opened or created.
-        const parsed = parseInputFile(file, o.format);
+        const parsed =
+          o.map === undefined
+            ? parseInputFile(file, o.format)
+            : parseMappedFile(file, o.map, o.format);
         const corpus = o.corpus !== undefined ? validateCorpusName(o.corpus) : corpusNameFor(file);
         const store = openStore(o.db);
         try {
@@ -343,7 +358,14 @@ const DEFAULT_PORT = 8080;
 /** Serve until SIGINT/SIGTERM, then close the server and the store. */
 async function serveUntilSignal(store: Store, port: number, host: string): Promise<void> {
   const t0 = performance.now();
-  const server = await startServer(store, { port, host });
+  const server = await startServer(store, {
+    port,
+    host,
+    onProgress: (p) => {
+      if (p.done === 1) info('confscope: analysing the papers (once; saved in the database)');
+      info(`  [${p.done}/${p.total}] ${p.step} done`);
+    },
+  });
   info(
     `confscope: serving on ${server.url} (API at ${server.url}/api, ready in ${(performance.now() - t0).toFixed(0)} ms; Ctrl-C stops)`,
   );

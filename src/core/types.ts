@@ -24,6 +24,24 @@ export interface PaperRecord {
   links: string[];
   source: SourceRef;
   warnings: string[];
+  // Optional extras some importers fill (the listing never does; `parse` output and the
+  // store keep only the fields above).
+  /** Author keywords, in source order. */
+  keywords?: string[];
+  /** One-sentence summary (OpenReview "TL;DR"). */
+  tldr?: string;
+  /** Ids of the same paper elsewhere. */
+  externalIds?: ExternalIds;
+  /** The source's decision text as given (`Poster`, `Reject`, `ICLR 2024 oral`…). */
+  decision?: string;
+  /** URL of the PDF. */
+  pdf?: string;
+}
+
+export interface ExternalIds {
+  openreview?: string;
+  arxiv?: string;
+  doi?: string;
 }
 
 /** What a parser returns: records plus warnings that belong to no single record. */
