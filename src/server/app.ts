@@ -102,6 +102,7 @@ export function createApp(deps: AppDeps): OpenAPIHono {
     return d;
   };
   const facets = computeFacets(analysis, deps.corpora);
+  let mapBody: z.infer<typeof MapResponseSchema> | undefined;
   const app = new OpenAPIHono({
     defaultHook: (result, c) => {
       if (!result.success) {
@@ -332,20 +333,24 @@ export function createApp(deps: AppDeps): OpenAPIHono {
       responses: json200(MapResponseSchema),
     }),
     (c) => {
-      const points = Object.entries(data.map.coords).map(([id, [x, y]]) => {
-        const d = byId.get(id);
-        const a = data.assignments[id];
-        return {
-          id,
-          x,
-          y,
-          broad: a?.broad ?? '',
-          fine: a?.fine ?? '',
-          track: d?.track ?? null,
-          title: d?.title ?? null,
-        };
-      });
-      return c.json({ points, labels: data.map.labels }, 200);
+      // The map never changes while the server runs: build it once, on first request.
+      mapBody ??= {
+        points: Object.entries(data.map.coords).map(([id, [x, y]]) => {
+          const d = byId.get(id);
+          const a = data.assignments[id];
+          return {
+            id,
+            x,
+            y,
+            broad: a?.broad ?? '',
+            fine: a?.fine ?? '',
+            track: d?.track ?? null,
+            title: d?.title ?? null,
+          };
+        }),
+        labels: data.map.labels,
+      };
+      return c.json(mapBody, 200);
     },
   );
 
