@@ -8,6 +8,7 @@ import { benchAnalysis } from './analysis.js';
 import { benchApiLoad } from './api-load.js';
 import { benchWeb } from './web.js';
 import { benchImport } from './import.js';
+import { benchUse } from './embed-use.js';
 import { benchTopics } from './topics-quality.js';
 import { benchSimilarAgreement } from './similar-agreement.js';
 
@@ -25,6 +26,8 @@ console.log('');
 console.log(await benchApiLoad());
 console.log('');
 console.log(await benchWeb());
+console.log('');
+console.log(await benchUse());
 console.log('');
 console.log(await benchTopics());
 console.log('');
