@@ -1,30 +1,12 @@
-import { readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
-import { ConfscopeError } from '../core/errors.js';
+import { errorOf, fixture, listingById } from '../../test/helpers.js';
 import { parseArxivJsonl, parseArxivJsonlLines } from './arxiv.js';
-import { paperId, parseListing } from './listing.js';
+import { paperId } from './listing.js';
 
-const text = readFileSync(
-  new URL('../../test/fixtures/arxiv-sample.jsonl', import.meta.url),
-  'utf8',
-);
-const listing = new Map(
-  parseListing(
-    readFileSync(new URL('../../data/iclr2020/listing.md', import.meta.url), 'utf8'),
-    'l.md',
-  ).records.map((r) => [r.id, r]),
-);
-const errorOf = (fn: () => unknown): string => {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfscopeError);
-    return (e as Error).message;
-  }
-  throw new Error('nothing thrown');
-};
+const text = fixture('arxiv-sample.jsonl');
+const listing = listingById;
 
 describe('arXiv metadata JSON Lines', () => {
   const { records, warnings } = parseArxivJsonl(text, 'a.jsonl');

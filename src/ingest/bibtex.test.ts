@@ -1,28 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ConfscopeError } from '../core/errors.js';
+import { errorOf, fixture, listingById } from '../../test/helpers.js';
 import { latexToText, parseBibtex, splitBibAuthors } from './bibtex.js';
-import { paperId, parseListing } from './listing.js';
+import { paperId } from './listing.js';
 
-const text = readFileSync(
-  new URL('../../test/fixtures/iclr2020-sample.bib', import.meta.url),
-  'utf8',
-);
-const listing = new Map(
-  parseListing(
-    readFileSync(new URL('../../data/iclr2020/listing.md', import.meta.url), 'utf8'),
-    'l.md',
-  ).records.map((r) => [r.id, r]),
-);
-const errorOf = (fn: () => unknown): string => {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfscopeError);
-    return (e as Error).message;
-  }
-  throw new Error('nothing thrown');
-};
+const text = fixture('iclr2020-sample.bib');
+const listing = listingById;
 
 describe('BibTeX', () => {
   const { records, warnings } = parseBibtex(text, 's.bib');

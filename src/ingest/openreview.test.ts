@@ -1,30 +1,12 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ConfscopeError } from '../core/errors.js';
-import { paperId, parseListing } from './listing.js';
+import { errorOf, fixture, listingById } from '../../test/helpers.js';
+import { paperId } from './listing.js';
 import { parseOpenReview } from './openreview.js';
 
-const text = readFileSync(
-  new URL('../../test/fixtures/openreview-v2-notes.json', import.meta.url),
-  'utf8',
-);
+const text = fixture('openreview-v2-notes.json');
 const PATH = 'notes.json';
 const { records, warnings } = parseOpenReview(text, PATH);
-const listing = new Map(
-  parseListing(
-    readFileSync(new URL('../../data/iclr2020/listing.md', import.meta.url), 'utf8'),
-    'l.md',
-  ).records.map((r) => [r.id, r]),
-);
-const errorOf = (fn: () => unknown): string => {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfscopeError);
-    return (e as Error).message;
-  }
-  throw new Error('nothing thrown');
-};
+const listing = listingById;
 
 describe('OpenReview API v2 notes', () => {
   it('reads the 7 notes with their line spans in the pretty-printed file', () => {

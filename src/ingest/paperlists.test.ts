@@ -1,30 +1,11 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ConfscopeError } from '../core/errors.js';
-import { parseListing } from './listing.js';
+import { errorOf, fixture, listingById } from '../../test/helpers.js';
 import { parsePaperlists } from './paperlists.js';
 
-const text = readFileSync(
-  new URL('../../test/fixtures/paperlists-iclr2020-submissions-31.json', import.meta.url),
-  'utf8',
-);
+const text = fixture('paperlists-iclr2020-submissions-31.json');
 const PATH = 'pl.json';
 const { records, warnings } = parsePaperlists(text, PATH);
-const listing = new Map(
-  parseListing(
-    readFileSync(new URL('../../data/iclr2020/listing.md', import.meta.url), 'utf8'),
-    'l.md',
-  ).records.map((r) => [r.id, r]),
-);
-const errorOf = (fn: () => unknown): string => {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfscopeError);
-    return (e as Error).message;
-  }
-  throw new Error('nothing thrown');
-};
+const listing = listingById;
 
 describe('paperlists ICLR 2020 submissions (first 30 + one desk reject)', () => {
   it('reads every submission; accepted ones get their track, all keep the decision', () => {
