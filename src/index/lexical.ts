@@ -194,11 +194,27 @@ export class LexicalIndex {
   /** Vocabulary terms within edit distance `max` of `term` (same first letter, close length). */
   similarTerms(term: string, max: number): string[] {
     const out: string[] = [];
-    for (const v of this.vocabulary) {
-      if (v[0] !== term[0] || Math.abs(v.length - term.length) > max || v === term) continue;
+    for (const v of this.byFirstLetter().get(term[0] ?? '') ?? []) {
+      if (Math.abs(v.length - term.length) > max || v === term) continue;
       if (editDistance(term, v, max) <= max) out.push(v);
     }
     return out;
+  }
+
+  private firstLetter: Map<string, string[]> | undefined;
+
+  /** The vocabulary grouped by first character (typo candidates share it), built on first use. */
+  private byFirstLetter(): Map<string, string[]> {
+    if (!this.firstLetter) {
+      this.firstLetter = new Map();
+      for (const v of this.vocabulary) {
+        const k = v[0] ?? '';
+        const list = this.firstLetter.get(k);
+        if (list) list.push(v);
+        else this.firstLetter.set(k, [v]);
+      }
+    }
+    return this.firstLetter;
   }
 }
 

@@ -2,7 +2,7 @@
 // fused for hybrid search, with filters, inferred author/track filters, snippets and
 // explanations. Built in memory from records; query time is linear in the corpus at worst.
 
-import { analyzeTerm, fold, rootKey, tokenize, type Token } from './analyze.js';
+import { analyzeTerm, fold, rootKey, STOP_WORDS, tokenize, type Token } from './analyze.js';
 import { dot } from './embedder.js';
 import { containsPhrase, editDistance, LexicalIndex, postingHas, type Field } from './lexical.js';
 import { LsaModel, type LsaOptions } from './lsa.js';
@@ -357,7 +357,7 @@ export class SearchIndex {
           !entry &&
           key.length >= 9 &&
           // Only words the titles and abstracts never use can be a misspelt name ("pieter abeel").
-          win.every((w) => !this.contentTerms.has(analyzeTerm(w)))
+          win.every((w) => !STOP_WORDS.has(w) && !this.contentTerms.has(analyzeTerm(w)))
         ) {
           let best: AuthorEntry | undefined;
           let bestD = 3;

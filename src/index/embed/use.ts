@@ -126,7 +126,7 @@ export class Tokenizer {
   private readonly scores: Float64Array;
   private readonly lengths: Int32Array;
 
-  constructor(private readonly vocabulary: Vocabulary) {
+  constructor(vocabulary: Vocabulary) {
     this.scores = Float64Array.from(vocabulary, ([, score]) => score);
     this.lengths = Int32Array.from(vocabulary, ([piece]) => piece.length);
     for (let i = RESERVED; i < vocabulary.length; i++) {
