@@ -41,7 +41,7 @@ export async function benchUse(
       const workers = opts.workers ?? Math.min(4, availableParallelism());
       rows.push([
         workers === 0 ? 'calling thread' : `${workers} worker threads`,
-        opts.batchSize ?? 16,
+        String(opts.batchSize ?? 16),
         abstracts.length / (run.median / 1000),
         load,
         query.median,
