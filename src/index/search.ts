@@ -614,23 +614,8 @@ export class SearchIndex {
 /** Weight of a match on the Porter root only (generalize for generalization) relative to an exact one. */
 const ROOT_WEIGHT = 0.5;
 
-const STOPS = new Set([
-  'a',
-  'an',
-  'the',
-  'of',
-  'and',
-  'or',
-  'in',
-  'on',
-  'for',
-  'to',
-  'with',
-  'by',
-  'is',
-  'are',
-]);
-const isStop = (w: string) => STOPS.has(w);
+/** Stop words are not indexed, so a phrase's stop words only matter for adjacency. */
+const isStop = (w: string) => STOP_WORDS.has(w);
 const round = (x: number) => Math.round(x * 10000) / 10000;
 
 function maxOf(a: Float64Array, mask: Uint8Array): number {
