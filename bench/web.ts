@@ -11,18 +11,7 @@ import { chromium, type Page } from 'playwright-core';
 import { ensureDefaultCorpus, openStore } from '../src/app/index.js';
 import { startServer } from '../src/server/index.js';
 import { quantile, table } from './util.js';
-
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = [
-  '--no-sandbox',
-  '--headless',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
+import { CHROMIUM_ARGS as ARGS, CHROMIUM_PATH as CHROMIUM } from './chromium.js';
 
 function webRoot(): string | undefined {
   // dist/bench/web.js → dist/web; bench/web.ts (run from source) → dist/web too.

@@ -15,19 +15,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureDefaultCorpus, ingestFile, openStore } from '../src/app/index.js';
 import { startServer, type RunningServer } from '../src/server/index.js';
 import type { Store } from '../src/store/types.js';
+import { CHROMIUM_ARGS as ARGS, CHROMIUM_PATH as CHROMIUM } from '../bench/chromium.js';
 
-// Debian's Chromium (CI installs it); the variable only exists to check the failure message.
-const CHROMIUM = process.env['CONFSCOPE_CHROMIUM'] ?? '/usr/bin/chromium';
-const ARGS = [
-  '--no-sandbox',
-  '--headless',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
 const root = fileURLToPath(new URL('..', import.meta.url));
 const webRoot = join(root, 'dist', 'web');
 const tmp = mkdtempSync(join(tmpdir(), 'confscope-browser-'));
