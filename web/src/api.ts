@@ -5,157 +5,38 @@ export type Track = 'Poster' | 'Spotlight' | 'Talk';
 export type Mode = 'hybrid' | 'lexical' | 'semantic';
 export const MODES: readonly Mode[] = ['hybrid', 'lexical', 'semantic'];
 
-export interface Range {
-  start: number;
-  end: number;
-}
-
-export interface Filter {
-  kind: 'track' | 'author' | 'topic' | 'dataset' | 'has' | 'corpus';
-  value: string;
-  negated: boolean;
-  source: 'explicit' | 'inferred';
-}
-
-export interface Hit {
-  id: string;
-  corpus: string;
-  title: string | null;
-  authors: string[];
-  track: Track | null;
-  score: number;
-  snippet: string;
-  snippetHighlights: Range[];
-  titleHighlights: Range[];
-  explanation: {
-    matchedTerms: string[];
-    lexicalScore: number;
-    semanticScore: number | null;
-    filters: string[];
-  };
-}
-
-export interface SearchResult {
-  query: string;
-  mode: Mode;
-  total: number;
-  offset: number;
-  hits: Hit[];
-  filters: Filter[];
-  expansions: Record<string, string[]>;
-  notes: string[];
-  tookMs: number;
-}
-
-export interface Entities {
-  codeLinks: string[];
-  datasets: { name: string; mentions: number }[];
-  results: {
-    metric: string;
-    value: string;
-    dataset: string | null;
-    sentence: string;
-    condition?: string;
-  }[];
-}
-
-export interface Paper {
-  id: string;
-  corpus: string;
-  title: string | null;
-  authors: string[];
-  track: Track | null;
-  abstract: string;
-  links: string[];
-  source: { path: string; startLine: number; endLine: number };
-  warnings: string[];
-  topic: { broad: { id: string; label: string }; fine: { id: string; label: string } } | null;
-  entities: Entities | null;
-}
-
-export interface PaperSummary {
-  id: string;
-  title: string | null;
-  authors: string[];
-  track: Track | null;
-}
-
-export interface SimilarItem {
-  id: string;
-  title: string | null;
-  score: number;
-  reason: { sharedTerms: string[]; semantic: number; lexical: number };
-}
-
-export interface MoreLikeThese {
-  method: 'svm' | 'centroid';
-  explanation: string[];
-  unknown: string[];
-  results: { id: string; title: string | null; score: number; terms: string[] }[];
-}
-
-export interface Topic {
-  id: string;
-  level: 1 | 2;
-  parent?: string;
-  label: string;
-  terms: string[];
-  size: number;
-  centralPapers: string[];
-  topAuthors: { name: string; count: number }[];
-}
-
-export interface TopicDetail extends Topic {
-  papers: PaperSummary[];
-}
-
-export interface MapPoint {
-  id: string;
-  x: number;
-  y: number;
-  broad: string;
-  fine: string;
-  track: Track | null;
-  title: string | null;
-}
-
-export interface MapLabel {
-  topicId: string;
-  label: string;
-  level: 1 | 2;
-  x: number;
-  y: number;
-  size: number;
-}
-
-export interface MapData {
-  points: MapPoint[];
-  labels: MapLabel[];
-}
-
-export interface AuthorSummary {
-  key: string;
-  name: string;
-  papers: number;
-}
-
-export interface AuthorDetail {
-  key: string;
-  name: string;
-  variants: string[];
-  papers: PaperSummary[];
-  coauthors: { key: string; name: string; count: number }[];
-  topics: { id: string; label: string; count: number }[];
-  community: number;
-}
-
-export interface Facets {
-  tracks: { value: string; count: number }[];
-  topics: { value: string; label: string; count: number }[];
-  datasets: { value: string; count: number }[];
-  hasCode: number;
-  corpora: { value: string; count: number }[];
-}
+// Response shapes come from the server's zod schemas (types only: nothing of src/ is bundled).
+export type {
+  AuthorDetail,
+  AuthorSummary,
+  Entities,
+  Facets,
+  Filter,
+  Hit,
+  MapData,
+  MapLabel,
+  MapPoint,
+  MoreLikeThese,
+  Paper,
+  PaperSummary,
+  Range,
+  SearchResult,
+  SimilarItem,
+  Topic,
+  TopicDetail,
+} from '../../src/server/api-types.js';
+import type {
+  AuthorDetail,
+  AuthorSummary,
+  Facets,
+  MapData,
+  MoreLikeThese,
+  Paper,
+  SearchResult,
+  SimilarItem,
+  Topic,
+  TopicDetail,
+} from '../../src/server/api-types.js';
 
 export class ApiError extends Error {
   constructor(
