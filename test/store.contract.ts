@@ -68,6 +68,34 @@ export function runStoreContract(name: string, open: () => Promise<StoreHarness>
         );
       }));
 
+    it('keeps the optional fields of richer sources and counts a change to them', () =>
+      withStore(async ({ store }) => {
+        const base = real.slice(0, 3);
+        const rich: PaperRecord[] = base.map((r, i) =>
+          i === 1
+            ? {
+                ...r,
+                keywords: ['graph neural networks', 'robustness'],
+                tldr: 'A one-line summary with ünïcode and $x^2$.',
+                externalIds: { openreview: 'rJxyz12AbC', arxiv: '1905.00001' },
+                decision: 'Accept (Talk)',
+                pdf: 'https://openreview.net/pdf?id=rJxyz12AbC',
+                provenance: { tldr: 'virtual-site', keywords: 'virtual-site' },
+              }
+            : r,
+        );
+        const first = await store.replaceCorpus('c', rich, meta());
+        expect(first.added).toBe(3);
+        expect(await store.listPapers('c')).toEqual(rich);
+        expect(await store.getPaper(rich[1]?.id ?? '', 'c')).toEqual(rich[1]);
+        expect(await store.getPaper(rich[0]?.id ?? '', 'c')).not.toHaveProperty('tldr');
+        // Only an extra changes: the record counts as updated, and reads back with the change.
+        const retold = rich.map((r, i) => (i === 1 ? { ...r, decision: 'Accept (Poster)' } : r));
+        const second = await store.replaceCorpus('c', retold, meta());
+        expect(second).toMatchObject({ updated: 1, unchanged: 2 });
+        expect((await store.getPaper(rich[1]?.id ?? '', 'c'))?.decision).toBe('Accept (Poster)');
+      }));
+
     it('keeps corpora apart', () =>
       withStore(async ({ store }) => {
         await store.replaceCorpus('a', real.slice(0, 10), meta());

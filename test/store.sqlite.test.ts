@@ -41,6 +41,33 @@ describe('SQLite schema migrations', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('upgrades a database of the previous version without losing its papers', async () => {
+    const { dir, path } = tempDb();
+    const raw = new Database(path);
+    raw.exec(SQLITE_MIGRATIONS.slice(0, -1).join(';\n'));
+    raw.pragma(`user_version = ${SQLITE_MIGRATIONS.length - 1}`);
+    raw.exec(`INSERT INTO corpora VALUES ('old', 'x.md', 'h', '[]', '2026-01-01T00:00:00Z');
+      INSERT INTO papers (corpus, id, ord, title, authors, track, abstract, links, source_path,
+        start_line, end_line, warnings, content_hash)
+      VALUES ('old', 'abc', 0, 'A title', '["A. Author"]', 'Poster', 'Text.', '[]', 'x.md',
+        1, 3, '[]', 'hash')`);
+    raw.close();
+    const store = new SqliteStore(path);
+    expect(store.db.pragma('user_version', { simple: true })).toBe(SQLITE_MIGRATIONS.length);
+    expect(await store.getPaper('abc', 'old')).toEqual({
+      id: 'abc',
+      title: 'A title',
+      authors: ['A. Author'],
+      track: 'Poster',
+      abstract: 'Text.',
+      links: [],
+      source: { path: 'x.md', startLine: 1, endLine: 3 },
+      warnings: [],
+    });
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
   it('refuses a database from a newer confscope, and a file that is not a database', () => {
     const { dir, path } = tempDb();
     const raw = new Database(path);

@@ -2,13 +2,20 @@
 // parsed corpus can be written back and parsed again to the same records).
 
 import { stringify } from 'csv-stringify/sync';
-import type { PaperRecord } from '../core/types.js';
+import { recordExtras, type PaperRecord } from '../core/types.js';
 
 export const OUTPUT_FORMATS = ['jsonl', 'json', 'csv', 'listing'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
-/** The record with its fields in the documented order, nothing else. */
+/** The record with its fields in the documented order (extras after, only when present). */
 export function canonical(r: PaperRecord): PaperRecord {
+  return {
+    ...baseFields(r),
+    ...recordExtras(r),
+  };
+}
+
+function baseFields(r: PaperRecord): PaperRecord {
   return {
     id: r.id,
     title: r.title,

@@ -24,8 +24,8 @@ export interface PaperRecord {
   links: string[];
   source: SourceRef;
   warnings: string[];
-  // Optional extras some importers fill (the listing never does; `parse` output and the
-  // store keep only the fields above).
+  // Optional extras some importers and `confscope enrich` fill (the listing never does). The
+  // store keeps them; `parse` prints them after the fields above when present.
   /** Author keywords, in source order. */
   keywords?: string[];
   /** One-sentence summary (OpenReview "TL;DR"). */
@@ -36,6 +36,30 @@ export interface PaperRecord {
   decision?: string;
   /** URL of the PDF. */
   pdf?: string;
+  /**
+   * Fields filled by `confscope enrich` from another source, with the source's name
+   * (`{ title: 'virtual-site' }`): what the listing said is never overwritten silently.
+   */
+  provenance?: Record<string, string>;
+}
+
+/** The optional fields above, in the order they are written. */
+export const EXTRA_FIELDS = [
+  'keywords',
+  'tldr',
+  'externalIds',
+  'decision',
+  'pdf',
+  'provenance',
+] as const satisfies readonly (keyof PaperRecord)[];
+export type ExtraField = (typeof EXTRA_FIELDS)[number];
+export type PaperExtras = Pick<PaperRecord, ExtraField>;
+
+/** The optional fields a record carries (none when it has none), in EXTRA_FIELDS order. */
+export function recordExtras(r: PaperRecord): PaperExtras {
+  const out: Record<string, unknown> = {};
+  for (const k of EXTRA_FIELDS) if (r[k] !== undefined) out[k] = r[k];
+  return out;
 }
 
 export interface ExternalIds {

@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { ConfscopeError } from '../../core/errors.js';
-import type { PaperRecord, Track } from '../../core/types.js';
+import { recordExtras, type PaperExtras, type PaperRecord, type Track } from '../../core/types.js';
 import type { CorpusInfo, CorpusMeta, IngestSummary, Store } from '../types.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
 
@@ -21,6 +21,7 @@ interface PaperRow {
   start_line: number;
   end_line: number;
   warnings: string;
+  extras: string;
   content_hash: string;
 }
 
@@ -33,9 +34,12 @@ interface CorpusRow {
   papers: number;
 }
 
+/** Hash of what a record says (not where it was found); extras count only when present. */
 export function contentHash(r: PaperRecord): string {
-  const body = JSON.stringify([r.title, r.authors, r.track, r.abstract, r.links]);
-  return createHash('sha256').update(body).digest('hex');
+  const extras = recordExtras(r);
+  const parts: unknown[] = [r.title, r.authors, r.track, r.abstract, r.links];
+  if (Object.keys(extras).length) parts.push(extras);
+  return createHash('sha256').update(JSON.stringify(parts)).digest('hex');
 }
 
 function toRow(corpus: string, ord: number, r: PaperRecord): PaperRow {
@@ -52,6 +56,7 @@ function toRow(corpus: string, ord: number, r: PaperRecord): PaperRow {
     start_line: r.source.startLine,
     end_line: r.source.endLine,
     warnings: JSON.stringify(r.warnings),
+    extras: JSON.stringify(recordExtras(r)),
     content_hash: contentHash(r),
   };
 }
@@ -66,6 +71,7 @@ function fromRow(row: PaperRow): PaperRecord {
     links: JSON.parse(row.links) as string[],
     source: { path: row.source_path, startLine: row.start_line, endLine: row.end_line },
     warnings: JSON.parse(row.warnings) as string[],
+    ...(JSON.parse(row.extras) as PaperExtras),
   };
 }
 
@@ -119,14 +125,15 @@ export class SqliteStore implements Store {
     );
     const upsert = db.prepare(
       `INSERT INTO papers (corpus, id, ord, title, authors, track, abstract, links, source_path,
-         start_line, end_line, warnings, content_hash)
+         start_line, end_line, warnings, extras, content_hash)
        VALUES (@corpus, @id, @ord, @title, @authors, @track, @abstract, @links, @source_path,
-         @start_line, @end_line, @warnings, @content_hash)
+         @start_line, @end_line, @warnings, @extras, @content_hash)
        ON CONFLICT(corpus, id) DO UPDATE SET ord = excluded.ord, title = excluded.title,
          authors = excluded.authors, track = excluded.track, abstract = excluded.abstract,
          links = excluded.links, source_path = excluded.source_path,
          start_line = excluded.start_line, end_line = excluded.end_line,
-         warnings = excluded.warnings, content_hash = excluded.content_hash`,
+         warnings = excluded.warnings, extras = excluded.extras,
+         content_hash = excluded.content_hash`,
     );
     const remove = db.prepare('DELETE FROM papers WHERE corpus = ? AND id = ?');
 

@@ -40,4 +40,7 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
      data BLOB NOT NULL,
      created_at TEXT NOT NULL
    );`,
+  // 3: optional fields from richer sources and enrichment (keywords, TL;DR, external ids,
+  // decision, PDF, provenance) as one JSON object; '{}' for listing records.
+  `ALTER TABLE papers ADD COLUMN extras TEXT NOT NULL DEFAULT '{}';`,
 ];
