@@ -4,7 +4,6 @@ import type { ComponentType } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { Status, type Async } from './components';
 import { AuthorPage, TopicPage, TopicsPage } from './pages/Browse';
-import { ListPage } from './pages/List';
 import { PaperPage } from './pages/Paper';
 import { SearchPage } from './pages/Search';
 import { useReadingList } from './readingList';
@@ -43,24 +42,27 @@ function useTheme(): [Theme, () => void] {
   return [theme, toggle];
 }
 
-type MapModule = ComponentType<{ loc: Loc }>;
-let mapModule: Promise<MapModule> | undefined;
-
-/** The map page's code is loaded only when the map is opened. */
-function LazyMap({ loc }: { loc: Loc }) {
-  const [mod, setMod] = useState<Async<MapModule>>({ state: 'loading' });
-  useEffect(() => {
-    mapModule ??= import('./map/MapPage').then((m) => m.MapPage);
-    mapModule.then(
-      (data) => setMod({ state: 'ok', data }),
-      (e: unknown) => {
-        mapModule = undefined;
-        setMod({ state: 'error', error: e instanceof Error ? e.message : String(e) });
-      },
-    );
-  }, []);
-  return <Status value={mod}>{(Map) => <Map loc={loc} />}</Status>;
+/** A page whose code is loaded only when it is first opened (its own chunk). */
+function lazyPage<P extends object>(load: () => Promise<ComponentType<P>>): ComponentType<P> {
+  let module: Promise<ComponentType<P>> | undefined;
+  return function LazyPage(props: P) {
+    const [mod, setMod] = useState<Async<ComponentType<P>>>({ state: 'loading' });
+    useEffect(() => {
+      module ??= load();
+      module.then(
+        (data) => setMod({ state: 'ok', data }),
+        (e: unknown) => {
+          module = undefined;
+          setMod({ state: 'error', error: e instanceof Error ? e.message : String(e) });
+        },
+      );
+    }, []);
+    return <Status value={mod}>{(Page) => <Page {...props} />}</Status>;
+  };
 }
+
+const LazyMap = lazyPage<{ loc: Loc }>(() => import('./map/MapPage').then((m) => m.MapPage));
+const LazyList = lazyPage<object>(() => import('./pages/List').then((m) => m.ListPage));
 
 function isTyping(el: EventTarget | null): boolean {
   if (!(el instanceof HTMLElement)) return false;
@@ -177,7 +179,7 @@ export function App() {
         {route.name === 'topics' && <TopicsPage />}
         {route.name === 'topic' && <TopicPage id={route.id} />}
         {route.name === 'author' && <AuthorPage authorKey={route.key} />}
-        {route.name === 'list' && <ListPage />}
+        {route.name === 'list' && <LazyList />}
         {route.name === 'notfound' && (
           <div>
             <h1>Not found</h1>

@@ -3,7 +3,7 @@
 import { Fragment, type ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, type PaperSummary, type Track } from './api';
-import { readingList, useReadingList, type ListItem } from './readingList';
+import { itemOf, readingList, useReadingList, type ListItem } from './readingList';
 import { Link, paths } from './router';
 import { MathText } from './text';
 
@@ -115,7 +115,19 @@ export function AuthorLinks({ authors, max = 8 }: { authors: readonly string[]; 
   );
 }
 
-export function ListButton({ item, compact = false }: { item: ListItem; compact?: boolean }) {
+/**
+ * Adds a paper to the reading list or removes it. Unless `complete` (the item came from the
+ * paper itself), the paper is fetched after adding to fill in what the exports use.
+ */
+export function ListButton({
+  item,
+  compact = false,
+  complete = false,
+}: {
+  item: ListItem;
+  compact?: boolean;
+  complete?: boolean;
+}) {
   const list = useReadingList();
   const inList = list.some((i) => i.id === item.id);
   const title = item.title ?? '(untitled)';
@@ -129,20 +141,17 @@ export function ListButton({ item, compact = false }: { item: ListItem; compact?
       }
       title={inList ? 'Remove from reading list' : 'Add to reading list'}
       onClick={() => {
-        if (inList) readingList.remove(item.id);
-        else if (item.authors.length > 0) readingList.add(item);
-        else
-          // Only the title is known here (map, recommendations): fetch the rest for the exports.
+        if (inList) {
+          readingList.remove(item.id);
+          return;
+        }
+        readingList.add(item);
+        // Only part of the paper is known here (a hit, the map, recommendations): fetch the
+        // rest (authors, OpenReview id, PDF, keywords) for the exports.
+        if (!complete)
           api.paper(item.id).then(
-            (p) =>
-              readingList.add({
-                id: p.id,
-                title: p.title,
-                authors: p.authors,
-                track: p.track,
-                corpus: p.corpus,
-              }),
-            () => readingList.add(item),
+            (p) => readingList.complete(itemOf(p)),
+            () => undefined,
           );
       }}
     >

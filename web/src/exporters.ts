@@ -1,64 +1,15 @@
 // Reading-list exports (BibTeX, CSV, Markdown, RIS) and the import that reads any of them back
 // (or a plain list of ids). Every export carries each paper's id, so all four round-trip.
+// Items that know them also carry the OpenReview forum URL, the PDF URL (http(s) only), the
+// keywords, the DOI and the arXiv id.
 
+import { BOOKTITLE, bibtexEntry, citationKey, itemLinks, pctEncode, yearOf } from './cite';
 import type { ListItem } from './readingList';
 
 export const PAPER_ID = /^[0-9a-f]{12}(-\d+)?$/;
-const BOOKTITLE = 'International Conference on Learning Representations (ICLR)';
 
-function yearOf(item: ListItem): string {
-  return /(19|20)\d\d/.exec(item.corpus ?? '')?.[0] ?? '2020';
-}
-
-/** BibTeX/LaTeX special characters of a field value; `$` is kept (titles carry real math). */
-export function bibEscape(s: string): string {
-  return s.replace(/[{}\\&%#_]/g, (c) => (c === '\\' ? '\\textbackslash{}' : `\\${c}`));
-}
-
-function ascii(s: string): string {
-  return s
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '');
-}
-
-const KEY_SKIP = new Set([
-  'a',
-  'an',
-  'the',
-  'on',
-  'of',
-  'in',
-  'for',
-  'to',
-  'and',
-  'with',
-  'via',
-  'is',
-]);
-
-export function citationKey(item: ListItem): string {
-  const first = item.authors[0] ?? '';
-  const last = ascii(first.trim().split(/\s+/).pop() ?? '') || 'anon';
-  const word =
-    (item.title ?? '')
-      .split(/\s+/)
-      .map(ascii)
-      .find((w) => w.length > 0 && !KEY_SKIP.has(w)) ?? 'paper';
-  return `${last}${yearOf(item)}${word}`;
-}
-
-export function bibtexEntry(item: ListItem, key = citationKey(item)): string {
-  const fields: [string, string][] = [
-    ['title', bibEscape(item.title ?? '(untitled)')],
-    ['author', item.authors.map(bibEscape).join(' and ')],
-    ['booktitle', BOOKTITLE],
-    ['year', yearOf(item)],
-    ['confscope', item.id],
-  ];
-  return `@inproceedings{${key},\n${fields.map(([k, v]) => `  ${k} = {${v}}`).join(',\n')}\n}\n`;
-}
+/** A URL as a Markdown link target: parentheses and white space percent-encoded. */
+const mdUrl = (url: string) => pctEncode(url, /[()\s]/g);
 
 export function toBibTeX(items: readonly ListItem[]): string {
   const used = new Map<string, number>();
@@ -75,14 +26,36 @@ export function toBibTeX(items: readonly ListItem[]): string {
     .join('\n');
 }
 
-function csvCell(s: string): string {
+function csvCell(value: string): string {
+  // A cell a spreadsheet would run as a formula (=, +, -, @, tab, CR first) gets a leading
+  // apostrophe, so an exported title or keyword cannot become a formula (CSV injection).
+  const s = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
   return /[",\r\n]/.test(s) || /^\s|\s$/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
+/**
+ * Columns: id, title, authors (`; `-separated), track, corpus, the OpenReview forum URL, the
+ * PDF URL, keywords (`; `-separated), the DOI, the arXiv id; empty cells where unknown.
+ */
 export function toCSV(items: readonly ListItem[]): string {
-  const rows = [['id', 'title', 'authors', 'track', 'corpus']];
-  for (const it of items)
-    rows.push([it.id, it.title ?? '', it.authors.join('; '), it.track ?? '', it.corpus ?? '']);
+  const rows = [
+    ['id', 'title', 'authors', 'track', 'corpus', 'openreview', 'pdf', 'keywords', 'doi', 'arxiv'],
+  ];
+  for (const it of items) {
+    const links = itemLinks(it);
+    rows.push([
+      it.id,
+      it.title ?? '',
+      it.authors.join('; '),
+      it.track ?? '',
+      it.corpus ?? '',
+      links.forum ?? '',
+      links.pdf ?? '',
+      (it.keywords ?? []).join('; '),
+      links.doi?.id ?? '',
+      links.arxiv?.id ?? '',
+    ]);
+  }
   return rows.map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
 }
 
@@ -95,9 +68,18 @@ export function toMarkdown(items: readonly ListItem[], origin: string): string {
   for (const it of items) {
     const authors = it.authors.length ? ` — ${mdEscape(it.authors.join(', '))}` : '';
     const track = it.track ? ` (${it.track})` : '';
+    const links = itemLinks(it);
+    const more = [
+      links.forum && `[OpenReview](${mdUrl(links.forum)})`,
+      links.pdf && `[PDF](${mdUrl(links.pdf)})`,
+      links.arxiv && `[arXiv](${mdUrl(links.arxiv.url)})`,
+      links.doi && `[DOI](${mdUrl(links.doi.url)})`,
+    ].filter(Boolean);
     lines.push(
-      `- [${mdEscape(it.title ?? '(untitled)')}](${origin}/paper/${it.id})${authors}${track} \`${it.id}\``,
+      `- [${mdEscape(it.title ?? '(untitled)')}](${origin}/paper/${it.id})${authors}${track} \`${it.id}\`` +
+        (more.length ? ` · ${more.join(' · ')}` : ''),
     );
+    if (it.keywords?.length) lines.push(`  - Keywords: ${mdEscape(it.keywords.join(', '))}`);
   }
   return lines.join('\n') + '\n';
 }
@@ -109,6 +91,12 @@ export function toRIS(items: readonly ListItem[], origin: string): string {
       const lines = ['TY  - CONF', `ID  - ${it.id}`, `TI  - ${one(it.title ?? '(untitled)')}`];
       for (const a of it.authors) lines.push(`AU  - ${one(a)}`);
       lines.push(`T2  - ${BOOKTITLE}`, `PY  - ${yearOf(it)}`, `UR  - ${origin}/paper/${it.id}`);
+      const links = itemLinks(it);
+      if (links.forum) lines.push(`UR  - ${links.forum}`);
+      if (links.arxiv) lines.push(`UR  - ${links.arxiv.url}`);
+      if (links.pdf) lines.push(`L1  - ${links.pdf}`);
+      if (links.doi) lines.push(`DO  - ${one(links.doi.id)}`);
+      for (const k of it.keywords ?? []) lines.push(`KW  - ${one(k)}`);
       if (it.track) lines.push(`N1  - ${it.track}`);
       lines.push('ER  - ');
       return lines.join('\r\n') + '\r\n';
@@ -172,7 +160,10 @@ export function parseImport(text: string): { format: ImportFormat; ids: string[]
     found = rows.slice(1).map((r) => (r[col] ?? '').trim());
   } else if (/\/paper\/[0-9a-f]{12}/.test(clean)) {
     format = 'markdown';
-    found = [...clean.matchAll(/\/paper\/([0-9a-f]{12}(?:-\d+)?)/g)].map((m) => m[1] ?? '');
+    // The id ends the path (so a linked PDF's /paper/… path is not taken for one).
+    found = [...clean.matchAll(/\/paper\/([0-9a-f]{12}(?:-\d+)?)(?![\w.-])/g)].map(
+      (m) => m[1] ?? '',
+    );
   } else {
     format = 'ids';
     found = clean.split(/[\s,;]+/).map((s) => s.replace(/^.*\/paper\//, '').trim());

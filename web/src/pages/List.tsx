@@ -5,7 +5,7 @@ import { useState } from 'preact/hooks';
 import { api, type MoreLikeThese } from '../api';
 import { ListButton, PaperRow, PaperTitle, Terms, usePage } from '../components';
 import { download, parseImport, toBibTeX, toCSV, toMarkdown, toRIS } from '../exporters';
-import { readingList, useReadingList, type ListItem } from '../readingList';
+import { itemOf, readingList, useReadingList, type ListItem } from '../readingList';
 import { Link, paths } from '../router';
 import { fmt } from '../text';
 
@@ -43,14 +43,7 @@ async function fetchItems(ids: string[]): Promise<{ items: ListItem[]; unknown: 
     const batch = ids.slice(i, i + 8);
     const got = await Promise.all(batch.map((id) => api.paper(id).catch(() => null)));
     got.forEach((p, j) => {
-      if (p)
-        items.push({
-          id: p.id,
-          title: p.title,
-          authors: p.authors,
-          track: p.track,
-          corpus: p.corpus,
-        });
+      if (p) items.push(itemOf(p));
       else unknown.push(batch[j] ?? '');
     });
   }

@@ -1,5 +1,6 @@
-// One paper: title, authors, track, abstract with its math, code links, topic, entities,
-// similar papers with the reason, BibTeX, reading list.
+// One paper: title, authors, track, TL;DR and abstract with their math, keywords, links
+// (OpenReview, PDF, arXiv, DOI, code), topic, entities, the same paper in other corpora,
+// similar papers with the reason, BibTeX, reading list, and which fields enrichment filled.
 
 import { useState } from 'preact/hooks';
 import { api, type Paper } from '../api';
@@ -13,9 +14,35 @@ import {
   useAsync,
   usePage,
 } from '../components';
-import { bibtexEntry } from '../exporters';
+import { bibtexEntry } from '../cite';
+import { arxivUrl, doiUrl, keywordQuery, openreviewUrl, pdfUrl } from '../links';
+import { itemOf } from '../readingList';
 import { Link, paths } from '../router';
 import { ExternalLink, fmt, MathText } from '../text';
+
+/** How the provenance note names a field. */
+const FIELD_NAMES: Record<string, string> = {
+  title: 'title',
+  authors: 'authors',
+  track: 'track',
+  abstract: 'abstract',
+  links: 'links',
+  keywords: 'keywords',
+  tldr: 'TL;DR',
+  externalIds: 'OpenReview/arXiv/DOI ids',
+  decision: 'decision',
+  pdf: 'PDF link',
+};
+
+/** Fields filled by enrichment, grouped by the source that filled them (the title apart). */
+function enrichedBySource(provenance: Record<string, string> | undefined): [string, string[]][] {
+  const by = new Map<string, string[]>();
+  for (const [field, source] of Object.entries(provenance ?? {})) {
+    if (field === 'title') continue;
+    by.set(source, [...(by.get(source) ?? []), FIELD_NAMES[field] ?? field]);
+  }
+  return [...by];
+}
 
 export function PaperPage({ id }: { id: string }) {
   const paper = useAsync(() => api.paper(id), [id]);
@@ -28,20 +55,29 @@ function PaperView({ paper }: { paper: Paper }) {
   const [showBib, setShowBib] = useState(false);
   const paragraphs = paper.abstract.split(/\n\s*\n/).filter((p) => p.trim());
   const code = paper.entities?.codeLinks ?? [];
-  const otherLinks = paper.links.filter((l) => !code.includes(l));
-  const item = {
-    id: paper.id,
-    title: paper.title,
-    authors: paper.authors,
-    track: paper.track,
-    corpus: paper.corpus,
-  };
+  const ids = paper.externalIds ?? {};
+  const external: [string, string | null][] = [
+    ['OpenReview', openreviewUrl(ids.openreview)],
+    ['PDF', pdfUrl(paper.pdf)],
+    ['arXiv', arxivUrl(ids.arxiv)],
+    ['DOI', doiUrl(ids.doi)],
+  ];
+  const shown = new Set(external.map(([, url]) => url));
+  const otherLinks = paper.links.filter((l) => !code.includes(l) && !shown.has(l));
+  const keywords = (paper.keywords ?? []).flatMap((k) => {
+    const q = keywordQuery(k);
+    return q ? [{ k, q }] : [];
+  });
+  const titleSource = paper.provenance?.['title'];
+  const enriched = enrichedBySource(paper.provenance);
+  const item = itemOf(paper);
   const bib = bibtexEntry(item);
   return (
     <article class="paper">
       <header class="paper-head">
         <p class="kicker">
           <TrackBadge track={paper.track} /> <span class="muted">{paper.corpus}</span>
+          {paper.decision && <> · decision: {paper.decision}</>}
           {paper.topic && (
             <>
               {' · '}
@@ -54,11 +90,16 @@ function PaperView({ paper }: { paper: Paper }) {
         <h1 tabIndex={-1} ref={page.ref}>
           <PaperTitle title={paper.title} />
         </h1>
+        {titleSource && (
+          <p class="provenance small">
+            Title recovered from <strong>{titleSource}</strong>
+          </p>
+        )}
         <p class="paper-authors">
           <AuthorLinks authors={paper.authors} max={50} />
         </p>
         <div class="actions">
-          <ListButton item={item} />
+          <ListButton item={item} complete />
           <button
             type="button"
             onClick={() => {
@@ -78,9 +119,34 @@ function PaperView({ paper }: { paper: Paper }) {
             {copied}
           </span>
         </div>
+        {paper.alsoIn.length > 0 && (
+          <p class="also-in">
+            Also in:{' '}
+            {paper.alsoIn.map((a, i) => (
+              <span key={`${a.corpus}/${a.id}`}>
+                {i > 0 ? ', ' : ''}
+                {a.id === paper.id ? (
+                  <>
+                    corpus <strong>{a.corpus}</strong> (same id)
+                  </>
+                ) : (
+                  <Link href={paths.paper(a.id)}>corpus {a.corpus}</Link>
+                )}
+              </span>
+            ))}
+          </p>
+        )}
       </header>
       <div class="paper-layout">
         <div class="paper-main">
+          {paper.tldr && (
+            <section class="tldr" aria-labelledby="tldr-h">
+              <h2 id="tldr-h">TL;DR</h2>
+              <p>
+                <MathText text={paper.tldr} />
+              </p>
+            </section>
+          )}
           <section aria-labelledby="abstract-h">
             <h2 id="abstract-h">Abstract</h2>
             <div class="abstract">
@@ -91,10 +157,34 @@ function PaperView({ paper }: { paper: Paper }) {
               ))}
             </div>
           </section>
-          {(code.length > 0 || otherLinks.length > 0) && (
+          {keywords.length > 0 && (
+            <section aria-labelledby="keywords-h">
+              <h2 id="keywords-h">Keywords</h2>
+              <ul class="chips keywords">
+                {keywords.map(({ k, q }, i) => (
+                  <li key={`${i}:${k}`}>
+                    <Link href={paths.search(q)} aria-label={`Search keyword: ${k}`}>
+                      {k}
+                    </Link>
+                  </li>
+                ))}
+              </ul>
+            </section>
+          )}
+          {(code.length > 0 ||
+            otherLinks.length > 0 ||
+            external.some(([, url]) => url !== null)) && (
             <section aria-labelledby="links-h">
               <h2 id="links-h">Links</h2>
               <ul class="links">
+                {external.map(
+                  ([label, url]) =>
+                    url && (
+                      <li key={label}>
+                        <span class="badge">{label}</span> <ExternalLink url={url} />
+                      </li>
+                    ),
+                )}
                 {code.map((l) => (
                   <li key={l}>
                     <span class="badge">code</span> <ExternalLink url={l} />
@@ -127,6 +217,11 @@ function PaperView({ paper }: { paper: Paper }) {
             Source: {paper.source.path}:{paper.source.startLine}–{paper.source.endLine} · id{' '}
             <code>{paper.id}</code>
           </p>
+          {enriched.map(([source, fields]) => (
+            <p class="muted small provenance-fields" key={source}>
+              Filled in from {source}: {fields.join(', ')}
+            </p>
+          ))}
         </div>
         <Similar id={paper.id} />
       </div>

@@ -40,6 +40,24 @@ function facetToken(kind: string, value: string): string {
   return /[\s"]/.test(value) ? `${kind}:"${value.replace(/"/g, '')}"` : `${kind}:${value}`;
 }
 
+/** `corpus:NAME` tokens (not `-corpus:`); the field name is case-insensitive, the value is not. */
+const CORPUS_TOKEN = /(^|\s)corpus:("[^"]*"?|\S+)(?=\s|$)/gi;
+
+/** The corpus the query picks (its first `corpus:` token), or null for all corpora. */
+export function corpusOf(q: string): string | null {
+  for (const m of q.matchAll(CORPUS_TOKEN)) {
+    const v = (m[2] ?? '').replace(/"/g, '').trim();
+    if (v) return v;
+  }
+  return null;
+}
+
+/** The query with its `corpus:` tokens replaced by one for `corpus` (none: all corpora). */
+export function withCorpus(q: string, corpus: string | null): string {
+  const rest = q.replace(CORPUS_TOKEN, ' ').replace(/\s+/g, ' ').trim();
+  return corpus ? `${rest} ${facetToken('corpus', corpus)}`.trim() : rest;
+}
+
 type State =
   | { state: 'idle' }
   | { state: 'loading'; prev?: SearchResult }
@@ -145,6 +163,12 @@ export function SearchPage({ loc }: { loc: Loc }) {
   const data =
     result.state === 'ok' ? result.data : result.state === 'loading' ? result.prev : undefined;
   const busy = result.state === 'loading';
+  const [facets, setFacets] = useState<Facets | null>(null);
+  useEffect(() => {
+    api.facets().then(setFacets, () => setFacets(null));
+  }, []);
+  // With several corpora, hits say which corpus they are from.
+  const manyCorpora = (facets?.corpora.length ?? 0) > 1;
 
   return (
     <div class="search-page" onKeyDown={onKeyDown}>
@@ -200,7 +224,7 @@ export function SearchPage({ loc }: { loc: Loc }) {
       </form>
       <QueryHelp />
       <div class="search-layout">
-        <FacetPanel q={text} onChange={(next) => runNow(next)} />
+        <FacetPanel facets={facets} q={text} onChange={(next) => runNow(next)} />
         <section class="results" aria-labelledby="search-status" aria-busy={busy}>
           <p id="search-status" class="status" role="status" aria-live="polite">
             {result.state === 'error'
@@ -213,7 +237,7 @@ export function SearchPage({ loc }: { loc: Loc }) {
           {data && (
             <ol id="results" class="hits" ref={listRef} start={offset + 1} aria-label="Results">
               {data.hits.map((h) => (
-                <li class="hit" key={h.id}>
+                <li class="hit" key={`${h.corpus}/${h.id}`}>
                   <div class="hit-main">
                     <h2 class="hit-title">
                       <Link class="hit-link" href={paths.paper(h.id)}>
@@ -226,6 +250,21 @@ export function SearchPage({ loc }: { loc: Loc }) {
                     </h2>
                     <div class="meta">
                       <AuthorLinks authors={h.authors} max={6} /> <TrackBadge track={h.track} />
+                      {manyCorpora && (
+                        <>
+                          {' '}
+                          <span class="badge corpus-badge">
+                            <span class="visually-hidden">corpus </span>
+                            {h.corpus}
+                          </span>
+                        </>
+                      )}
+                      {h.alsoIn && h.alsoIn.length > 0 && (
+                        <span class="also-in">
+                          {' '}
+                          also in {h.alsoIn.map((a) => a.corpus).join(', ')}
+                        </span>
+                      )}
                     </div>
                     <p class="snippet">
                       <Highlighted text={h.snippet} ranges={h.snippetHighlights} />
@@ -300,13 +339,17 @@ function Interpretation({ data }: { data: SearchResult }) {
   );
 }
 
-function FacetPanel({ q, onChange }: { q: string; onChange: (q: string) => void }) {
-  const [facets, setFacets] = useState<Facets | null>(null);
+function FacetPanel({
+  facets,
+  q,
+  onChange,
+}: {
+  facets: Facets | null;
+  q: string;
+  onChange: (q: string) => void;
+}) {
   const [allDatasets, setAllDatasets] = useState(false);
   const [open] = useState(() => window.matchMedia('(min-width: 800px)').matches);
-  useEffect(() => {
-    api.facets().then(setFacets, () => setFacets(null));
-  }, []);
   if (!facets) return <aside class="facets" aria-label="Filters" />;
   const button = (token: string, label: string, count: number) => {
     const on = hasToken(q, token);
@@ -329,6 +372,9 @@ function FacetPanel({ q, onChange }: { q: string; onChange: (q: string) => void 
     <aside class="facets" aria-label="Filters">
       <details open={open}>
         <summary>Filters</summary>
+        {facets.corpora.length > 1 && (
+          <CorpusChooser corpora={facets.corpora} q={q} onChange={onChange} />
+        )}
         <section>
           <h2>Track</h2>
           <ul>
@@ -363,6 +409,41 @@ function FacetPanel({ q, onChange }: { q: string; onChange: (q: string) => void 
         )}
       </details>
     </aside>
+  );
+}
+
+/** All corpora, or one: sets the query's `corpus:` token (so the URL carries the choice). */
+function CorpusChooser({
+  corpora,
+  q,
+  onChange,
+}: {
+  corpora: Facets['corpora'];
+  q: string;
+  onChange: (q: string) => void;
+}) {
+  const current = corpusOf(q);
+  const known = current === null || corpora.some((c) => c.value === current);
+  return (
+    <section>
+      <h2>
+        <label for="corpus-select">Corpus</label>
+      </h2>
+      <select
+        id="corpus-select"
+        class="corpus-select"
+        value={current ?? ''}
+        onChange={(e) => onChange(withCorpus(q, e.currentTarget.value || null))}
+      >
+        <option value="">All corpora</option>
+        {corpora.map((c) => (
+          <option key={c.value} value={c.value}>
+            {c.value} ({c.count.toLocaleString('en')})
+          </option>
+        ))}
+        {!known && <option value={current}>{current} (not in this database)</option>}
+      </select>
+    </section>
   );
 }
 
