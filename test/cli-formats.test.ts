@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { RECORD_FIELDS, type PaperRecord } from '../src/core/types.js';
+import { EXTRA_FIELDS, RECORD_FIELDS, type PaperRecord } from '../src/core/types.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CLI = join(ROOT, 'dist', 'src', 'cli', 'main.js');
@@ -40,13 +40,19 @@ const SAMPLES: [file: string, format: string, count: number][] = [
 
 describe('confscope parse on every format', () => {
   for (const [file, format, count] of SAMPLES) {
-    it(`detects ${format} (${file}) and prints ${count} records with exactly the listing's fields`, () => {
+    it(`detects ${format} (${file}) and prints ${count} records with the listing's fields first`, () => {
       const path = join(FIX, file);
       const detected = run(['parse', path]);
       expect(detected.status, detected.stderr).toBe(0);
       const records = jsonl(detected.stdout);
       expect(records).toHaveLength(count);
-      for (const r of records) expect(Object.keys(r)).toEqual([...RECORD_FIELDS]);
+      // The listing's fields in order, then only the documented optional ones, in their order.
+      for (const r of records) {
+        const keys = Object.keys(r);
+        expect(keys.slice(0, RECORD_FIELDS.length)).toEqual([...RECORD_FIELDS]);
+        const extra = keys.slice(RECORD_FIELDS.length);
+        expect(extra).toEqual(EXTRA_FIELDS.filter((f) => extra.includes(f)));
+      }
       expect(detected.stderr).toContain(`${path}: ${count} records`);
       const forced = run(['parse', path, '--input-format', format]);
       expect(forced.status).toBe(0);

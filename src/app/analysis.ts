@@ -17,7 +17,7 @@ import {
 import { buildTopics, type Topic, type TopicAssignment } from '../analysis/topics.js';
 import { SearchIndex, type SearchDoc } from '../index/search.js';
 import type { Store } from '../store/types.js';
-import { loadOrFitLsa } from './embeddings.js';
+import { loadOrBuildAnn, loadOrFitLsa } from './embeddings.js';
 import { loadSearchDocs } from './docs.js';
 
 /** Bump when the shape or the methods change: saved analyses of another version are rebuilt. */
@@ -85,18 +85,28 @@ export async function openAnalysis(
   store: Store,
   opts: { rebuild?: boolean; onProgress?: (p: AnalysisProgress) => void } = {},
 ): Promise<Analysis & { computed: boolean }> {
-  const docs = await loadSearchDocs(store);
-  const texts = docs.map((d) => SearchIndex.semanticText(d));
-  const fitted = await loadOrFitLsa(store, texts);
-  const index = SearchIndex.build(docs, { fitted });
+  const allDocs = await loadSearchDocs(store);
+  const allTexts = allDocs.map((d) => SearchIndex.semanticText(d));
+  const fitted = await loadOrFitLsa(store, allTexts);
+  const index = SearchIndex.build(allDocs, { fitted, ann: await loadOrBuildAnn(store, fitted) });
+  // The analysis covers each paper once: a paper held by several corpora (same id, or the same
+  // paper recognised across sources) counts by its first record.
+  const seen = new Set<string>();
+  const keep = allDocs.flatMap((d, i) => {
+    if (seen.has(d.id) || index.duplicates.group[i] !== i) return [];
+    seen.add(d.id);
+    return [i];
+  });
+  const docs = keep.map((i) => allDocs[i] as SearchDoc);
+  const texts = keep.map((i) => allTexts[i] as string);
+  const dim = fitted.model.dim;
+  const vectors =
+    keep.length === allDocs.length ? fitted.vectors : new Float32Array(keep.length * dim);
+  if (vectors !== fitted.vectors)
+    keep.forEach((i, k) => vectors.set(fitted.vectors.subarray(i * dim, (i + 1) * dim), k * dim));
   const inputHash = inputHashOf(docs, fitted.model.id);
   const key = `analysis@${inputHash}`;
-  const similarInput: SimilarInput = {
-    ids: docs.map((d) => d.id),
-    texts,
-    vectors: fitted.vectors,
-    dim: fitted.model.dim,
-  };
+  const similarInput: SimilarInput = { ids: docs.map((d) => d.id), texts, vectors, dim };
   const authors = buildAuthors(docs);
   if (!opts.rebuild) {
     const saved = await store.getModel(key);
@@ -104,7 +114,7 @@ export async function openAnalysis(
       try {
         const data = JSON.parse(Buffer.from(saved).toString('utf8')) as AnalysisData;
         if (data.version === ANALYSIS_VERSION) {
-          attachEntities(index, docs, data);
+          attachEntities(index, allDocs, data);
           return { data, docs, index, similarInput, authors, computed: false };
         }
       } catch {
@@ -112,17 +122,9 @@ export async function openAnalysis(
       }
     }
   }
-  const data = computeAnalysis(
-    docs,
-    texts,
-    fitted.vectors,
-    fitted.model.dim,
-    authors,
-    inputHash,
-    opts.onProgress,
-  );
+  const data = computeAnalysis(docs, texts, vectors, dim, authors, inputHash, opts.onProgress);
   await store.putModel(key, Buffer.from(JSON.stringify(data), 'utf8'));
-  attachEntities(index, docs, data);
+  attachEntities(index, allDocs, data);
   return { data, docs, index, similarInput, authors, computed: true };
 }
 
@@ -275,17 +277,19 @@ export async function renderMap(
 /** Entities become search filters: datasets for `dataset:`, code links for `has:code`. */
 function attachEntities(index: SearchIndex, docs: SearchDoc[], data: AnalysisData): void {
   const topicById = new Map(data.topics.map((t) => [t.id, t]));
-  for (const d of docs) {
-    const e = data.entities[d.id];
+  docs.forEach((d, i) => {
+    // A record the analysis skipped (the same paper in another corpus) takes its group's data.
+    const rep = docs[index.duplicates.group[i] ?? i]?.id ?? d.id;
+    const e = data.entities[d.id] ?? data.entities[rep];
     d.datasets = e ? e.datasets.map((x) => x.name) : [];
     d.codeLinks = e ? e.codeLinks : [];
-    const a = data.assignments[d.id];
+    const a = data.assignments[d.id] ?? data.assignments[rep];
     d.topics = a
       ? [a.broad, a.fine].flatMap((id) => {
           const t = topicById.get(id);
           return t ? [{ id: t.id, label: t.label }] : [];
         })
       : [];
-  }
+  });
   index.datasetName = (value) => lookupDataset(value)?.name;
 }

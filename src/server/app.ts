@@ -10,9 +10,12 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { serveStatic } from '@hono/node-server/serve-static';
-import type { Context } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { findAuthors, findExperts, recommend, type Analysis } from '../app/analysis.js';
 import type { CorpusInfo } from '../store/types.js';
+import { recordExtras } from '../core/types.js';
+import type { SearchDoc } from '../index/search.js';
+import { registerWriteRoutes, WRITE_PREFIX, type WriteDeps } from './write.js';
 import {
   AuthorDetailSchema,
   AuthorKeySchema,
@@ -29,6 +32,7 @@ import {
   MoreLikeTheseResponseSchema,
   PaperIdSchema,
   PaperSchema,
+  PaperQuerySchema,
   ProblemSchema,
   SearchQuerySchema,
   SearchResultSchema,
@@ -45,10 +49,14 @@ export interface AppDeps {
   version: string;
   /** Folder of the built web UI (index.html and assets); none: API only. */
   webRoot?: string;
+  /** Write endpoints (ingest, enrich): answer 403 unless a token is set. */
+  write?: WriteDeps;
 }
 
 const STATUS_TITLES: Record<number, string> = {
   400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
   404: 'Not Found',
   405: 'Method Not Allowed',
   413: 'Content Too Large',
@@ -90,11 +98,31 @@ export function createApp(deps: AppDeps): OpenAPIHono {
   const { analysis } = deps;
   const index = analysis.index;
   const data = analysis.data;
-  const byId = new Map(index.docs.map((d) => [d.id, d]));
+  // An id held by several corpora (the same paper ingested twice) answers with its first record.
+  const posById = new Map<string, number>();
+  index.docs.forEach((d, i) => {
+    if (!posById.has(d.id)) posById.set(d.id, i);
+  });
+  const byId = new Map([...posById].map(([id, i]) => [id, index.docs[i] as SearchDoc]));
+  // The analysis covers each paper once: a record it skipped (the same paper in another corpus)
+  // reads its group's first record.
+  const posOf = new Map(index.docs.map((d, i) => [d, i]));
+  const analysisId = (d: SearchDoc) =>
+    index.docs[index.duplicates.group[posOf.get(d) ?? -1] ?? -1]?.id ?? d.id;
+  const alsoIn = (d: SearchDoc) =>
+    index.duplicates.others(posOf.get(d) ?? -1).map((j) => ({
+      corpus: index.docs[j]?.corpus ?? '',
+      id: index.docs[j]?.id ?? '',
+    }));
   const topicById = new Map(data.topics.map((t) => [t.id, t]));
   const summary = (id: string) => {
     const d = byId.get(id);
     return { id, title: d?.title ?? null, authors: d?.authors ?? [], track: d?.track ?? null };
+  };
+  const mustPaperIn = (corpus: string, id: string) => {
+    const d = index.docs.find((x) => x.corpus === corpus && x.id === id);
+    if (!d) throw new HTTPException(404, { message: `no paper with id ${id} in corpus ${corpus}` });
+    return d;
   };
   const mustPaper = (id: string) => {
     const d = byId.get(id);
@@ -133,25 +161,27 @@ export function createApp(deps: AppDeps): OpenAPIHono {
       crossOriginEmbedderPolicy: false,
     }),
   );
-  app.use(
-    '/api/*',
-    timeout(
-      LIMITS.requestMs,
-      () => new HTTPException(504, { message: 'the request took too long' }),
-    ),
+  // Uploads to the write endpoints have their own size limit and may take longer (a reload).
+  const isWrite = (c: Context) => c.req.method !== 'GET' && c.req.path.startsWith(WRITE_PREFIX);
+  const readTimeout = timeout(
+    LIMITS.requestMs,
+    () => new HTTPException(504, { message: 'the request took too long' }),
   );
-  app.use(
-    '/api/*',
-    bodyLimit({
-      maxSize: LIMITS.bodyBytes,
-      onError: (c) => {
-        // The rest of the body is not read: tell the client not to reuse this connection.
-        const res = problem(c, 413, `request body larger than ${LIMITS.bodyBytes} bytes`);
-        res.headers.set('connection', 'close');
-        return res;
-      },
-    }),
-  );
+  const unlessWrite =
+    (mw: MiddlewareHandler): MiddlewareHandler =>
+    (c, next) =>
+      isWrite(c) ? next() : mw(c, next);
+  app.use('/api/*', unlessWrite(readTimeout));
+  const readBodyLimit = bodyLimit({
+    maxSize: LIMITS.bodyBytes,
+    onError: (c) => {
+      // The rest of the body is not read: tell the client not to reuse this connection.
+      const res = problem(c, 413, `request body larger than ${LIMITS.bodyBytes} bytes`);
+      res.headers.set('connection', 'close');
+      return res;
+    },
+  });
+  app.use('/api/*', unlessWrite(readBodyLimit));
 
   app.openapi(
     createRoute({
@@ -198,7 +228,7 @@ export function createApp(deps: AppDeps): OpenAPIHono {
       method: 'get',
       path: '/api/papers/{id}',
       summary: 'One paper by id',
-      request: { params: PaperIdSchema },
+      request: { params: PaperIdSchema, query: PaperQuerySchema },
       responses: {
         200: { description: 'The paper', content: { 'application/json': { schema: PaperSchema } } },
         400: problemResponses[400],
@@ -207,8 +237,9 @@ export function createApp(deps: AppDeps): OpenAPIHono {
     }),
     (c) => {
       const { id } = c.req.valid('param');
-      const d = mustPaper(id);
-      const as = data.assignments[id];
+      const { corpus } = c.req.valid('query');
+      const d = corpus === undefined ? mustPaper(id) : mustPaperIn(corpus, id);
+      const as = data.assignments[analysisId(d)];
       const broad = as ? topicById.get(as.broad) : undefined;
       const fine = as ? topicById.get(as.fine) : undefined;
       const paper: z.infer<typeof PaperSchema> = {
@@ -221,6 +252,8 @@ export function createApp(deps: AppDeps): OpenAPIHono {
         links: d.links,
         source: d.source,
         warnings: d.warnings,
+        ...recordExtras(d),
+        alsoIn: alsoIn(d),
         topic:
           broad && fine
             ? {
@@ -228,7 +261,7 @@ export function createApp(deps: AppDeps): OpenAPIHono {
                 fine: { id: fine.id, label: fine.label },
               }
             : null,
-        entities: data.entities[id] ?? null,
+        entities: data.entities[analysisId(d)] ?? null,
       };
       return c.json(paper, 200);
     },
@@ -249,8 +282,7 @@ export function createApp(deps: AppDeps): OpenAPIHono {
     (c) => {
       const { id } = c.req.valid('param');
       const { limit } = c.req.valid('query');
-      mustPaper(id);
-      const similar = (data.similar[id] ?? [])
+      const similar = (data.similar[analysisId(mustPaper(id))] ?? [])
         .slice(0, limit)
         .map((s) => ({ ...s, title: byId.get(s.id)?.title ?? null }));
       return c.json({ id, similar }, 200);
@@ -434,6 +466,12 @@ export function createApp(deps: AppDeps): OpenAPIHono {
         'Read-only API over a conference corpus: search, papers, and (as they land) analysis.',
     },
   });
+
+  if (deps.write) registerWriteRoutes(app, deps.write, problem);
+  else
+    app.on(['PUT', 'POST'], [`${WRITE_PREFIX}:name`, `${WRITE_PREFIX}:name/enrich`], (c) =>
+      problem(c, 403, 'this server is read-only'),
+    );
 
   if (deps.webRoot) mountWeb(app, deps.webRoot);
 

@@ -8,6 +8,8 @@ import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
 import { openAnalysis, type AnalysisProgress } from '../app/analysis.js';
 import type { Store } from '../store/types.js';
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import { ConfscopeError } from '../core/errors.js';
 import { createApp } from './app.js';
 
 export interface RunningServer {
@@ -33,15 +35,38 @@ export async function startServer(
     host: string;
     webRoot?: string;
     onProgress?: (p: AnalysisProgress) => void;
+    /** Turns on the write endpoints (ingest, enrich), which then require this bearer token. */
+    writeToken?: string | null;
   },
 ): Promise<RunningServer> {
-  const analysis = await openAnalysis(store, { onProgress: opts.onProgress });
-  const corpora = await store.listCorpora();
   const webRoot = opts.webRoot ?? defaultWebRoot();
-  const app = createApp({ analysis, corpora, version: VERSION, webRoot });
+  const token = opts.writeToken ?? null;
+  if (token !== null && token.length < 16)
+    throw new ConfscopeError('BAD_ARGUMENT', 'the write token must be at least 16 characters');
+  // The app is rebuilt after a write; requests in flight finish on the one they started on.
+  let app: OpenAPIHono;
+  const build = async (onProgress?: (p: AnalysisProgress) => void) => {
+    const analysis = await openAnalysis(store, { onProgress });
+    const corpora = await store.listCorpora();
+    app = createApp({
+      analysis,
+      corpora,
+      version: VERSION,
+      webRoot,
+      write: { store, token, reload: () => build() },
+    });
+  };
+  await build(opts.onProgress);
   return new Promise((resolve, reject) => {
     const server = serve(
-      { fetch: app.fetch, port: opts.port, hostname: opts.host },
+      {
+        fetch: (req, env) => app.fetch(req, env),
+        port: opts.port,
+        hostname: opts.host,
+        // Node checks the header and request timeouts below only this often (default 30 s,
+        // so a slow client held its connection for up to 40 s instead of 10).
+        serverOptions: { connectionsCheckingInterval: 1_000 },
+      },
       (info: AddressInfo) => {
         const host = opts.host === '0.0.0.0' || opts.host === '::' ? 'localhost' : opts.host;
         resolve({

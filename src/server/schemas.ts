@@ -55,6 +55,10 @@ export const HitSchema = z
     title: z.string().nullable(),
     authors: z.array(z.string()),
     track: z.enum(TRACKS).nullable(),
+    alsoIn: z
+      .array(z.object({ corpus: z.string(), id: z.string() }))
+      .optional()
+      .openapi({ description: 'The same paper in other corpora (shown once)' }),
     score: z.number(),
     snippet: z.string(),
     snippetHighlights: z.array(HighlightSchema),
@@ -89,6 +93,12 @@ export const PaperIdSchema = z.object({
     .openapi({ param: { name: 'id', in: 'path' }, example: 'a45ef854a96e' }),
 });
 
+export const PaperQuerySchema = z.object({
+  corpus: z.string().max(64).optional().openapi({
+    description: 'The record of this corpus (default: the first corpus holding the id)',
+  }),
+});
+
 export const PaperSchema = z
   .object({
     id: z.string(),
@@ -100,6 +110,21 @@ export const PaperSchema = z
     links: z.array(z.string()),
     source: z.object({ path: z.string(), startLine: z.number().int(), endLine: z.number().int() }),
     warnings: z.array(z.string()),
+    keywords: z.array(z.string()).optional(),
+    tldr: z.string().optional(),
+    externalIds: z
+      .object({ openreview: z.string(), arxiv: z.string(), doi: z.string() })
+      .partial()
+      .optional(),
+    decision: z.string().optional(),
+    pdf: z.string().optional(),
+    provenance: z
+      .record(z.string(), z.string())
+      .optional()
+      .openapi({ description: 'Fields filled by enrichment → the source they came from' }),
+    alsoIn: z
+      .array(z.object({ corpus: z.string(), id: z.string() }))
+      .openapi({ description: 'The same paper in other corpora' }),
     topic: z
       .object({
         broad: z.object({ id: z.string(), label: z.string() }),
