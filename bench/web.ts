@@ -121,7 +121,7 @@ export async function benchWeb(runs = 5): Promise<string> {
     return out.join('\n');
   }
   const dir = mkdtempSync(join(tmpdir(), 'confscope-web-bench-'));
-  const store = openStore(join(dir, 'bench.db'));
+  const store = await openStore(join(dir, 'bench.db'));
   await ensureDefaultCorpus(store);
   const server = await startServer(store, { port: 0, host: '127.0.0.1', webRoot: root });
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });

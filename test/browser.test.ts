@@ -1,8 +1,9 @@
 // The web explorer in a real browser: Debian's Chromium driven by playwright-core, against the
 // real server (in-process, loopback) serving the built UI from dist/web (`npm test` builds it).
 // Covers the main journey (search → paper → similar paper → reading list → exports and their
-// round trip), the map canvas, hostile corpus text (XSS), and axe-core accessibility checks in
-// both themes. Set CONFSCOPE_SCREENSHOTS=1 to refresh docs/screenshots/ (otherwise the
+// round trip), the enriched paper page (TL;DR, keywords, OpenReview/PDF links, provenance), a
+// database of two corpora (corpus chooser, "also in"), the map canvas, hostile corpus text
+// (XSS), and axe-core accessibility checks in both themes. Set CONFSCOPE_SCREENSHOTS=1 to refresh docs/screenshots/ (otherwise the
 // screenshots are still taken, into a temporary folder).
 
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,7 +13,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureDefaultCorpus, ingestFile, openStore } from '../src/app/index.js';
+import {
+  ensureDefaultCorpus,
+  ingestFile,
+  openStore,
+  parseInputFile,
+  storeParsed,
+  type PaperRecord,
+} from '../src/app/index.js';
 import { startServer, type RunningServer } from '../src/server/index.js';
 import type { Store } from '../src/store/types.js';
 import { CHROMIUM_ARGS as ARGS, CHROMIUM_PATH as CHROMIUM } from '../bench/chromium.js';
@@ -31,12 +39,16 @@ const axeSource = readFileSync(
 const LAPTOP = { width: 1280, height: 800 };
 const PHONE = { width: 390, height: 844 };
 const LIST_KEY = 'confscope.readingList.v1';
+const SITE_DATA = join(root, 'data', 'iclr2020', 'virtual-site-papers.json');
 
 let browser: Browser;
 let store: Store | undefined;
 let evilStore: Store | undefined;
+let twoStore: Store | undefined;
 let server: RunningServer;
 let evil: RunningServer;
+/** The enriched ICLR 2020 corpus as `iclr2020` plus the virtual-site data as `site`. */
+let two: RunningServer;
 let launched: Browser | undefined;
 const servers: RunningServer[] = [];
 const contexts: BrowserContext[] = [];
@@ -55,23 +67,33 @@ beforeAll(async () => {
   if (missing) return;
   if (!existsSync(join(webRoot, 'index.html')))
     throw new Error(`no built web UI in ${webRoot}: run \`npm run build\` first (npm test does)`);
-  store = openStore(join(tmp, 'browser.db'));
-  evilStore = openStore(join(tmp, 'evil.db'));
+  store = await openStore(join(tmp, 'browser.db'));
+  evilStore = await openStore(join(tmp, 'evil.db'));
+  const both = await openStore(join(tmp, 'two.db'));
+  twoStore = both;
   const listing = join(tmp, 'evil.md');
   writeFileSync(listing, hostileListing());
-  await ingestFile(evilStore, listing, { corpus: 'evil' });
+  // Stored as parsed plus hostile values in the fields enrichment fills (no importer passes a
+  // javascript: PDF link, but the UI must not trust the database either).
+  const parsed = parseInputFile(listing);
+  await storeParsed(evilStore, 'evil', {
+    ...parsed,
+    records: parsed.records.map(withHostileExtras),
+  });
   [browser] = await Promise.all([
     chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true, timeout: 30_000 }),
     ensureDefaultCorpus(store),
+    ensureDefaultCorpus(both).then(() => ingestFile(both, SITE_DATA, { corpus: 'site' })),
   ]);
   launched = browser;
-  [server, evil] = await Promise.all([
+  [server, evil, two] = await Promise.all([
     startServer(store, { port: 0, host: '127.0.0.1', webRoot }),
     startServer(evilStore, { port: 0, host: '127.0.0.1', webRoot }),
+    startServer(both, { port: 0, host: '127.0.0.1', webRoot }),
   ]);
-  servers.push(server, evil);
+  servers.push(server, evil, two);
   mkdirSync(shotsDir, { recursive: true });
-}, 120_000);
+}, 240_000);
 
 afterAll(async () => {
   for (const c of contexts) await c.close().catch(() => undefined);
@@ -79,6 +101,7 @@ afterAll(async () => {
   for (const s of servers) await s.close();
   await store?.close();
   await evilStore?.close();
+  await twoStore?.close();
   rmSync(tmp, { recursive: true, force: true });
 });
 
@@ -134,8 +157,21 @@ interface Paper {
   authors: string[];
 }
 
-async function firstHit(q: string): Promise<Paper> {
-  const r = await api<{ hits: Paper[] }>(`/api/search?q=${encodeURIComponent(q)}&limit=1`);
+/** GET /api/papers/{id} with the fields enrichment fills. */
+interface FullPaper extends Paper {
+  corpus: string;
+  keywords?: string[];
+  tldr?: string;
+  externalIds?: { openreview?: string; arxiv?: string; doi?: string };
+  pdf?: string;
+  provenance?: Record<string, string>;
+  alsoIn: { corpus: string; id: string }[];
+}
+
+const forumUrl = (id: string) => `https://openreview.net/forum?id=${encodeURIComponent(id)}`;
+
+async function firstHit(q: string, base = server.url): Promise<Paper> {
+  const r = await api<{ hits: Paper[] }>(`/api/search?q=${encodeURIComponent(q)}&limit=1`, base);
   const hit = r.hits[0];
   if (!hit) throw new Error(`no hit for ${q}`);
   return hit;
@@ -174,6 +210,28 @@ async function ready(page: Page, timeout = 15_000): Promise<void> {
 async function listIds(page: Page): Promise<string[]> {
   const raw = await page.evaluate<string | null>(`localStorage.getItem('${LIST_KEY}')`);
   return raw ? (JSON.parse(raw) as { id: string }[]).map((i) => i.id) : [];
+}
+
+/** Serious and critical axe-core violations on the page (axe injected; the CSP bypassed). */
+async function axeViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ content: axeSource });
+  return page.evaluate<string[]>(`axe.run(document, { resultTypes: ['violations'] }).then((r) =>
+    r.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => v.id + ' (' + v.impact + '): ' + v.help + ' — ' +
+        v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join('; ')))`);
+}
+
+/** The href attributes of the elements matching `selector`. */
+async function hrefsOf(page: Page, selector: string): Promise<string[]> {
+  return page.evaluate<string[]>(
+    `[...document.querySelectorAll(${JSON.stringify(selector)})].map((a) => a.getAttribute('href') ?? '')`,
+  );
+}
+
+/** The text of the search status line ("N papers"). */
+async function statusText(page: Page): Promise<string> {
+  return (await page.locator('#search-status').textContent()) ?? '';
 }
 
 async function shot(page: Page, name: string): Promise<void> {
@@ -223,7 +281,7 @@ describe('web explorer in Chromium', () => {
     await ready(page);
     expect(await page.locator('h1').textContent()).toBe(similarTitle);
     const id = page.url().split('/paper/')[1] ?? '';
-    const paper = await api<Paper>(`/api/papers/${id}`);
+    const paper = await api<FullPaper>(`/api/papers/${id}`);
 
     // Copy BibTeX and add to the reading list.
     await page.getByRole('button', { name: 'Copy BibTeX' }).click();
@@ -259,6 +317,10 @@ describe('web explorer in Chromium', () => {
       'booktitle = {International Conference on Learning Representations (ICLR)}',
     );
     expect(bib.text).toContain('year = {2020}');
+    // The enriched corpus gives every paper an OpenReview id and a PDF link.
+    expect(bib.text).toContain(`url = {${forumUrl(paper.externalIds?.openreview ?? '?')}}`);
+    expect(bib.text).toContain(`pdf = {${paper.pdf ?? '?'}}`);
+    if (paper.keywords?.length) expect(bib.text).toMatch(/^ {2}keywords = \{.+\},$/m);
 
     // Import a few more by id, then each export must bring back exactly the same ids.
     const more = [
@@ -272,9 +334,15 @@ describe('web explorer in Chromium', () => {
     await expect.poll(() => page.locator('.paper-row').count()).toBe(4);
     const ids = await listIds(page);
     expect(ids).toEqual([id, ...more]);
+    const full = await Promise.all(ids.map((x) => api<FullPaper>(`/api/papers/${x}`)));
     for (const label of ['BibTeX', 'CSV', 'Markdown', 'RIS']) {
       const file = await download(label);
       for (const x of ids) expect(file.text, label).toContain(x);
+      // Each export carries the OpenReview forum and PDF links of every paper.
+      for (const p of full) {
+        expect(file.text, label).toContain(forumUrl(p.externalIds?.openreview ?? '?'));
+        expect(file.text, label).toContain(p.pdf ?? '?');
+      }
       await page.getByRole('button', { name: 'Clear the list' }).click();
       await page.locator('.empty').waitFor();
       expect(await listIds(page)).toEqual([]);
@@ -285,6 +353,161 @@ describe('web explorer in Chromium', () => {
     // "More like these" answers with other papers.
     await page.getByRole('button', { name: /Recommend papers like these/ }).click();
     await page.locator('.recs .paper-row').first().waitFor();
+    expect(errors).toEqual([]);
+  });
+
+  it('paper page: the TL;DR above the abstract, keyword chips that search, OpenReview and PDF links, a recovered title with its source', async () => {
+    needChromium();
+    const { page, errors } = await newPage();
+    const paper = await api<FullPaper>(`/api/papers/${(await firstHit('nucleus sampling')).id}`);
+    expect(paper.title).toBe('The Curious Case of Neural Text Degeneration');
+    const openreview = paper.externalIds?.openreview ?? '';
+    const keywords = paper.keywords ?? [];
+    expect(paper.tldr).toBeTruthy();
+    expect(openreview).not.toBe('');
+    expect(keywords.length).toBeGreaterThan(1);
+    await page.goto(`${server.url}/paper/${paper.id}`);
+    await ready(page);
+    expect(await page.locator('.tldr h2').textContent()).toBe('TL;DR');
+    expect(await page.locator('.tldr p').textContent()).toBe(paper.tldr);
+    expect(
+      await page.evaluate<boolean>(
+        `!!(document.querySelector('.tldr').compareDocumentPosition(document.getElementById('abstract-h')) & Node.DOCUMENT_POSITION_FOLLOWING)`,
+      ),
+    ).toBe(true);
+    expect(await page.locator('.keywords a').allTextContents()).toEqual(keywords);
+    const forum = page.locator(`a[href="${forumUrl(openreview)}"]`);
+    expect(await forum.count()).toBe(1);
+    expect(await forum.getAttribute('rel')).toBe('noopener noreferrer');
+    expect(await page.locator(`.links a[href="${paper.pdf ?? '?'}"]`).count()).toBe(1);
+    // One corpus: no "also in", and (below) no corpus chooser or corpus names on hits.
+    expect(await page.locator('.also-in').count()).toBe(0);
+    expect(await page.locator('.provenance').count()).toBe(0);
+    expect(await page.locator('.provenance-fields').textContent()).toMatch(
+      /^Filled in from virtual-site: .*TL;DR/,
+    );
+
+    // The rarest keyword: its chip runs the keyword search, which finds this paper.
+    const totals = await Promise.all(
+      keywords.map(async (k) => {
+        const q = encodeURIComponent(`keywords:"${k}"`);
+        return { k, total: (await api<{ total: number }>(`/api/search?q=${q}&limit=1`)).total };
+      }),
+    );
+    const rarest = totals.sort((a, b) => a.total - b.total)[0];
+    if (!rarest) throw new Error('no keyword');
+    expect(rarest.total).toBeGreaterThan(0);
+    expect(rarest.total).toBeLessThanOrEqual(20);
+    await page.getByRole('link', { name: `Search keyword: ${rarest.k}`, exact: true }).click();
+    await page.waitForURL(/\/\?q=keywords/);
+    expect(await page.locator('#search-input').inputValue()).toBe(`keywords:"${rarest.k}"`);
+    await ready(page);
+    expect(await statusText(page)).toBe(`${rarest.total} paper${rarest.total === 1 ? '' : 's'}`);
+    expect(await page.locator('a.hit-link').allTextContents()).toContain(paper.title);
+    expect(await page.locator('#corpus-select').count()).toBe(0);
+    expect(await page.locator('.corpus-badge, .hit .also-in').count()).toBe(0);
+
+    // One of the three papers whose title the listing lost, recovered from the virtual site.
+    const lost = await api<FullPaper>(
+      `/api/papers/${(await firstHit('Never Give Up: Learning Directed Exploration Strategies')).id}`,
+    );
+    expect(lost.title).toBe('Never Give Up: Learning Directed Exploration Strategies');
+    expect(lost.provenance?.['title']).toBe('virtual-site');
+    await page.goto(`${server.url}/paper/${lost.id}`);
+    await ready(page);
+    expect(await page.locator('h1').textContent()).toBe(lost.title);
+    expect(await page.locator('.provenance').textContent()).toBe(
+      'Title recovered from virtual-site',
+    );
+    expect(errors).toEqual([]);
+  });
+
+  it('two corpora: a corpus chooser kept in the URL, hits name their corpus, a paper in both shows once with "also in"', async () => {
+    needChromium();
+    const { page, errors } = await newPage({ bypassCSP: true });
+    const want = 'The Curious Case of Neural Text Degeneration';
+    await page.goto(`${two.url}/?q=nucleus%20sampling`);
+    await ready(page);
+    const select = page.locator('#corpus-select');
+    expect(await select.inputValue()).toBe('');
+    expect(await select.locator('option').allTextContents()).toEqual([
+      'All corpora',
+      'iclr2020 (687)',
+      'site (687)',
+    ]);
+    // Shown once (its best-ranked record), naming the other corpus.
+    const hit = page.locator('li.hit', {
+      has: page.getByRole('link', { name: want, exact: true }),
+    });
+    expect(await hit.count()).toBe(1);
+    const corpus = ((await hit.locator('.corpus-badge').textContent()) ?? '').replace(
+      /^corpus /,
+      '',
+    );
+    expect(['iclr2020', 'site']).toContain(corpus);
+    expect(await hit.locator('.also-in').textContent()).toBe(
+      ` also in ${corpus === 'site' ? 'iclr2020' : 'site'}`,
+    );
+    const hrefs = await hrefsOf(page, 'a.hit-link');
+    expect(new Set(hrefs).size).toBe(hrefs.length);
+
+    // One corpus: a corpus: token in the query and the URL; every hit is from it.
+    await select.selectOption('site');
+    await page.waitForURL(/corpus%3Asite/);
+    expect(await page.locator('#search-input').inputValue()).toBe('nucleus sampling corpus:site');
+    await ready(page);
+    const site = await api<{ total: number }>(
+      `/api/search?q=${encodeURIComponent('nucleus sampling corpus:site')}&limit=1`,
+      two.url,
+    );
+    expect(await statusText(page)).toBe(`${site.total} papers`);
+    const badges = await page.locator('.hit .corpus-badge').allTextContents();
+    expect(badges.length).toBeGreaterThan(0);
+    expect(new Set(badges)).toEqual(new Set(['corpus site']));
+    expect(await hit.locator('.also-in').textContent()).toBe(' also in iclr2020');
+    // Back to all corpora.
+    await select.selectOption('');
+    await page.waitForURL((u) => u.searchParams.get('q') === 'nucleus sampling');
+    await ready(page);
+    expect(await hit.count()).toBe(1);
+    // A shared URL with a corpus: the chooser shows it.
+    await page.goto(`${two.url}/?q=${encodeURIComponent('graph neural networks corpus:iclr2020')}`);
+    await ready(page);
+    expect(await select.inputValue()).toBe('iclr2020');
+    expect(new Set(await page.locator('.hit .corpus-badge').allTextContents())).toEqual(
+      new Set(['corpus iclr2020']),
+    );
+
+    // A paper whose two records have different ids (its listing title was lost): its page
+    // links to the other corpus's record.
+    const title = 'Neural Text Generation With Unlikelihood Training';
+    const [a, b] = await Promise.all(
+      ['iclr2020', 'site'].map((c) => firstHit(`"${title}" corpus:${c}`, two.url)),
+    );
+    expect(a?.title).toBe(title);
+    expect(b?.title).toBe(title);
+    expect(a?.id).not.toBe(b?.id);
+    await page.goto(`${two.url}/paper/${a?.id ?? ''}`);
+    await ready(page);
+    const other = page.locator('.also-in a');
+    expect(await other.textContent()).toBe('corpus site');
+    await other.click();
+    await page.waitForURL(new RegExp(`/paper/${b?.id ?? '?'}$`));
+    await ready(page);
+    expect(await page.locator('.kicker').textContent()).toContain('site');
+    expect(await page.locator('.also-in a').getAttribute('href')).toBe(`/paper/${a?.id ?? ''}`);
+    // No serious accessibility violation in the chooser, the hits or the paper page's new parts.
+    const violations: string[] = [];
+    for (const dark of [false, true]) {
+      await page.emulateMedia({ colorScheme: dark ? 'dark' : 'light' });
+      await page.goto(`${two.url}/?q=nucleus%20sampling`);
+      await ready(page);
+      violations.push(...(await axeViolations(page)).map((v) => `search ${dark}: ${v}`));
+      await page.goto(`${two.url}/paper/${a?.id ?? ''}`);
+      await ready(page);
+      violations.push(...(await axeViolations(page)).map((v) => `paper ${dark}: ${v}`));
+    }
+    expect(violations).toEqual([]);
     expect(errors).toEqual([]);
   });
 
@@ -408,11 +631,54 @@ describe('web explorer in Chromium', () => {
       )}))`,
     );
     await check('/list');
+    expect(await page.locator('.paper-row').count()).toBe(4);
     // KaTeX in safe mode rendered the \href as an error, not a link.
     await page.goto(`${evil.url}/paper/${evilIds[0] ?? ''}`);
     await ready(page);
     expect(await page.locator('.katex').count()).toBeGreaterThan(0);
-    expect(await page.locator('.abstract a').count()).toBe(0);
+    expect(await page.locator('.abstract a, .tldr a').count()).toBe(0);
+
+    // The fields enrichment fills (TL;DR, keywords, PDF, external ids, decision, provenance):
+    // shown as text; a PDF that is not http(s) is not linked; ids only go into https URLs.
+    const enriched = (
+      await Promise.all(evilIds.map((id) => api<FullPaper>(`/api/papers/${id}`, evil.url)))
+    ).filter((p) => p.tldr !== undefined);
+    expect(enriched.length).toBe(4);
+    for (const p of enriched) {
+      await check(`/paper/${p.id}`, `Hostile TL;DR ${XSS_SCRIPT}`);
+      expect(await page.locator('.keywords a').allTextContents()).toEqual(p.keywords);
+      const hrefs = await hrefsOf(page, '.paper-main a');
+      for (const h of hrefs) expect(h).toMatch(/^(https:\/\/|\/\?q=)/);
+      expect(hrefs).toContain(forumUrl(p.externalIds?.openreview ?? '?'));
+      expect(await page.locator('.links .badge').allTextContents()).not.toContain('PDF');
+      expect(await page.locator('.provenance').textContent()).toBe(
+        `Title recovered from ${XSS_IMG}`,
+      );
+      expect(await page.locator('.kicker').textContent()).toContain(`decision: ${XSS_SCRIPT}`);
+    }
+    // … and the reading list exports link none of it.
+    const hostile = enriched[0]?.id ?? '';
+    await page.evaluate(`localStorage.setItem('${LIST_KEY}', '[]')`);
+    await page.goto(`${evil.url}/paper/${hostile}`);
+    await ready(page);
+    await page.getByRole('button', { name: /Add to reading list/ }).click();
+    await expect.poll(() => listIds(page)).toEqual([hostile]);
+    await page.goto(`${evil.url}/list`);
+    await ready(page);
+    for (const label of ['BibTeX', 'CSV', 'Markdown', 'RIS']) {
+      const [dl] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByRole('button', { name: label, exact: true }).click(),
+      ]);
+      const path = join(tmp, `evil-${dl.suggestedFilename()}`);
+      await dl.saveAs(path);
+      const text = readFileSync(path, 'utf8');
+      expect(text, label).toContain(hostile);
+      expect(text, label).toContain('https://openreview.net/forum?id=javascript%3Aalert');
+      expect(text, label).not.toMatch(
+        /(\]\(|<|= \{|^(UR|L1) {2}- )\s*(javascript|data|vbscript):/im,
+      );
+    }
     await new Promise((r) => setTimeout(r, 300));
     expect(await page.evaluate('window.__xss')).toBeUndefined();
     expect(errors).toEqual([]);
@@ -448,14 +714,7 @@ describe('web explorer in Chromium', () => {
         await page.goto(server.url + path);
         await ready(page);
         if (axePages.has(name)) {
-          await page.addScriptTag({ content: axeSource });
-          const found = await page.evaluate<
-            string[]
-          >(`axe.run(document, { resultTypes: ['violations'] }).then((r) =>
-            r.violations
-              .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-              .map((v) => v.id + ' (' + v.impact + '): ' + v.help + ' — ' +
-                v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join('; ')))`);
+          const found = await axeViolations(page);
           violations.push(...found.map((v) => `${name} ${dark ? 'dark' : 'light'}: ${v}`));
         }
         if (!dark || name === 'search')
@@ -493,6 +752,37 @@ describe('web explorer in Chromium', () => {
     }
   });
 });
+
+const XSS_SCRIPT = '<script>window.__xss=1</script>';
+const XSS_IMG = '<img src=x onerror="window.__xss=1">';
+
+/**
+ * Hostile values in every field enrichment fills, for the four records whose abstracts say
+ * "Payload": script and markup in the TL;DR, keywords, decision and provenance; javascript:,
+ * data: and vbscript: PDF links; ids that are not ids.
+ */
+function withHostileExtras(r: PaperRecord, i: number): PaperRecord {
+  if (i >= 4) return r;
+  const pdfs = [
+    'javascript:alert(1)',
+    ' JaVaScRiPt:window.__xss=1',
+    'data:text/html,<script>window.__xss=1</script>',
+    'vbscript:msgbox(1)',
+  ];
+  return {
+    ...r,
+    tldr: `Hostile TL;DR ${XSS_SCRIPT} and ${XSS_IMG} and $\\href{javascript:alert(1)}{x}$`,
+    keywords: [XSS_IMG, XSS_SCRIPT, 'javascript:alert(1)', '" onmouseover="window.__xss=1'],
+    pdf: pdfs[i] ?? '',
+    externalIds: {
+      openreview: 'javascript:alert(1)',
+      arxiv: 'javascript:alert(1)',
+      doi: `10.1234/${XSS_IMG}`,
+    },
+    decision: XSS_SCRIPT,
+    provenance: { title: XSS_IMG, tldr: XSS_SCRIPT, pdf: 'javascript:alert(1)' },
+  };
+}
 
 /** A tiny listing whose titles, authors and abstracts carry script, markup and link payloads. */
 function hostileListing(): string {

@@ -1,19 +1,21 @@
-// The HTTP API over real HTTP on loopback, on the embedded corpus in a temporary database.
+// The HTTP API over real HTTP on loopback, on the embedded corpus in a temporary database
+// (SQLite; server.postgres.test.ts runs this same flow on PostgreSQL).
 
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureDefaultCorpus, openStore } from '../src/app/index.js';
+import { ensureDefaultCorpus } from '../src/app/index.js';
 import { startServer, type RunningServer } from '../src/server/index.js';
 import type { Store } from '../src/store/types.js';
+import { openTestStore } from './test-store.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'confscope-server-'));
 let store: Store;
 let server: RunningServer;
 
 beforeAll(async () => {
-  store = openStore(join(dir, 'api.db'));
+  store = await openTestStore(join(dir, 'api.db'));
   await ensureDefaultCorpus(store);
   server = await startServer(store, { port: 0, host: '127.0.0.1' });
 });

@@ -4,6 +4,8 @@
 import { cpus } from 'node:os';
 import { confscopeSystems } from './confscope.js';
 import { runQuality } from './run.js';
+import { pgPeers } from './pg-fts.js';
+import { stopBenchPgServer } from '../pg-cluster.js';
 
 function parseArgs(argv: string[]): { trecDir?: string } {
   const opts: { trecDir?: string } = {};
@@ -30,5 +32,6 @@ const opts = parseArgs(process.argv.slice(2));
 console.log(
   `# confscope search quality — node ${process.version}, ${cpus().length} cores, ${new Date().toISOString()}\n`,
 );
-console.log(await runQuality(confscopeSystems(), opts));
+console.log(await runQuality([...(await pgPeers()), ...confscopeSystems()], opts));
+await stopBenchPgServer();
 if (opts.trecDir) console.error(`TREC run files and qrels.txt written to ${opts.trecDir}`);

@@ -6,9 +6,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfscopeError } from '../core/errors.js';
-import type { ParseResult, PaperRecord } from '../core/types.js';
-import { parseText, readInputText, type InputFormat } from '../ingest/index.js';
+import type { PaperRecord } from '../core/types.js';
+import type { InputFormat } from '../ingest/index.js';
+import { parseInputFile, type ParsedFile } from './input.js';
+import { enrichRecords, type EnrichReport } from '../ingest/enrich.js';
+import { enrichmentLog, reapplyEnrichments, rememberEnrichment } from './enrich.js';
 import { SqliteStore } from '../store/sqlite/index.js';
+import { PostgresStore, describePgUrl, isPostgresUrl } from '../store/postgres/index.js';
 import type { CorpusInfo, IngestSummary, Store } from '../store/types.js';
 
 export * from '../core/types.js';
@@ -16,6 +20,7 @@ export * from '../core/errors.js';
 export type { Store, IngestSummary, CorpusInfo } from '../store/types.js';
 export { serialize, OUTPUT_FORMATS, type OutputFormat } from './serialize.js';
 export { INPUT_FORMATS, type InputFormat } from '../ingest/index.js';
+export { parseInputFile, parseInputText, exportCorpus, type ParsedFile } from './input.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -29,35 +34,51 @@ export const DEFAULT_CORPUS = {
       join(here, '../../../data/iclr2020/listing.md'),
       join(here, '../../data/iclr2020/listing.md'),
     ].find((p) => existsSync(p)) ?? join(here, '../../../data/iclr2020/listing.md'),
+  /** Shipped with it and joined at `start`: the ICLR 2020 virtual site's paper data. */
+  enrichment: {
+    source: 'virtual-site',
+    label: 'data/iclr2020/virtual-site-papers.json',
+    format: 'miniconf-json' as const,
+    path:
+      [
+        join(here, '../../../data/iclr2020/virtual-site-papers.json'),
+        join(here, '../../data/iclr2020/virtual-site-papers.json'),
+      ].find((p) => existsSync(p)) ?? join(here, '../../../data/iclr2020/virtual-site-papers.json'),
+  },
 };
 
 export const DEFAULT_DB = 'confscope.db';
 
+/** $CONFSCOPE_DB, else a postgres:// $DATABASE_URL, else ./confscope.db. */
 export function defaultDbPath(): string {
-  return process.env['CONFSCOPE_DB'] ?? DEFAULT_DB;
+  const url = process.env['DATABASE_URL'];
+  return (
+    process.env['CONFSCOPE_DB'] ?? (url !== undefined && isPostgresUrl(url) ? url : DEFAULT_DB)
+  );
 }
 
-/** Open (or create) the database; read-only commands pass `mustExist` to refuse a mistyped path. */
-export function openStore(db: string = defaultDbPath(), opts: { mustExist?: boolean } = {}): Store {
+/** How messages name a database: the path, or a PostgreSQL URL without its password. */
+export function dbLabel(db: string): string {
+  return isPostgresUrl(db) ? describePgUrl(db) : db;
+}
+
+/**
+ * Open (or create) the database: a postgres:// or postgresql:// URL opens PostgreSQL, anything
+ * else is a SQLite file. Read-only commands pass `mustExist` to refuse a mistyped path (for
+ * PostgreSQL: the server must be reachable and the database hold confscope's schema).
+ */
+export async function openStore(
+  db: string = defaultDbPath(),
+  opts: { mustExist?: boolean } = {},
+): Promise<Store> {
+  if (isPostgresUrl(db)) return PostgresStore.open(db, { mustExist: opts.mustExist ?? false });
   if (opts.mustExist && !existsSync(db)) {
     throw new ConfscopeError(
       'STORE_ERROR',
       `${db}: no database there (run \`confscope ingest\` or \`confscope start\` first)`,
     );
   }
-  return new SqliteStore(db);
-}
-
-export interface ParsedFile extends ParseResult {
-  path: string;
-  sourceHash: string;
-}
-
-/** Parse a file; `label` is the name records and warnings cite (default: the path itself). */
-export function parseInputFile(path: string, format?: InputFormat, label = path): ParsedFile {
-  const text = readInputText(path);
-  const result = parseText(text, label, format);
-  return { ...result, path: label, sourceHash: createHash('sha256').update(text).digest('hex') };
+  return Promise.resolve(new SqliteStore(db));
 }
 
 /** A corpus name from a file name: `iclr2021-listing.md` → `iclr2021-listing`. */
@@ -93,46 +114,66 @@ export async function ingestFile(
   return { summary: await storeParsed(store, corpus, parsed), parsed };
 }
 
-/** Store an already parsed file as a corpus (one transaction). */
-export function storeParsed(
+/**
+ * Store an already parsed file as a corpus (one transaction). Enrichments applied to the corpus
+ * earlier (`confscope enrich`) are applied again first, so a re-ingest keeps them.
+ */
+export async function storeParsed(
   store: Store,
   corpus: string,
   parsed: ParsedFile,
 ): Promise<IngestSummary> {
-  return store.replaceCorpus(corpus, parsed.records, {
+  const { records, warnings } = await reapplyEnrichments(store, corpus, parsed.records);
+  return store.replaceCorpus(corpus, records, {
     sourcePath: parsed.path,
     sourceHash: parsed.sourceHash,
-    warnings: parsed.warnings,
+    warnings: [...parsed.warnings, ...warnings],
   });
 }
 
-/** Ingest the embedded ICLR 2020 listing unless the database already holds this exact file. */
-export async function ensureDefaultCorpus(
-  store: Store,
-): Promise<{ reused: boolean; corpus: CorpusInfo | undefined; result?: IngestResult }> {
+/**
+ * Ingest the embedded ICLR 2020 listing, enriched with the shipped virtual-site data (OpenReview
+ * ids and links, TL;DRs, keywords, code links, the three lost titles), unless the database
+ * already holds exactly that.
+ */
+export async function ensureDefaultCorpus(store: Store): Promise<{
+  reused: boolean;
+  corpus: CorpusInfo | undefined;
+  result?: IngestResult;
+  enrichment?: EnrichReport;
+}> {
+  const { name, enrichment } = DEFAULT_CORPUS;
   const hash = createHash('sha256').update(readFileSync(DEFAULT_CORPUS.path)).digest('hex');
-  const existing = (await store.listCorpora()).find((c) => c.name === DEFAULT_CORPUS.name);
-  if (existing?.sourceHash === hash) return { reused: true, corpus: existing };
-  const result = await ingestFile(store, DEFAULT_CORPUS.path, {
-    corpus: DEFAULT_CORPUS.name,
-    label: DEFAULT_CORPUS.label,
+  const sourceHash = createHash('sha256').update(readFileSync(enrichment.path)).digest('hex');
+  const existing = (await store.listCorpora()).find((c) => c.name === name);
+  const enriched = (await enrichmentLog(store, name)).some(
+    (e) => e.source === enrichment.source && e.hash === sourceHash,
+  );
+  if (existing?.sourceHash === hash && enriched) return { reused: true, corpus: existing };
+  const parsed = parseInputFile(DEFAULT_CORPUS.path, undefined, DEFAULT_CORPUS.label);
+  const source = parseInputFile(enrichment.path, enrichment.format, enrichment.label);
+  const joined = enrichRecords(parsed.records, source.records, enrichment.source);
+  // Other enrichments the user added to this corpus are kept too.
+  const { records, warnings } = await reapplyEnrichments(store, name, joined.records, [
+    enrichment.source,
+  ]);
+  const summary = await store.replaceCorpus(name, records, {
+    sourcePath: parsed.path,
+    sourceHash: parsed.sourceHash,
+    warnings: [...parsed.warnings, ...warnings],
   });
-  const corpus = (await store.listCorpora()).find((c) => c.name === DEFAULT_CORPUS.name);
-  return { reused: false, corpus, result };
-}
-
-export async function exportCorpus(store: Store, corpus?: string): Promise<PaperRecord[]> {
-  if (corpus !== undefined) {
-    const known = await store.listCorpora();
-    if (!known.some((c) => c.name === corpus)) {
-      const names = known.map((c) => c.name).join(', ') || 'none';
-      throw new ConfscopeError(
-        'UNKNOWN_CORPUS',
-        `no corpus named "${corpus}" in the database (corpora: ${names})`,
-      );
-    }
-  }
-  return store.listPapers(corpus);
+  await rememberEnrichment(store, name, {
+    source: enrichment.source,
+    path: enrichment.path,
+    label: enrichment.label,
+    format: enrichment.format,
+    hash: sourceHash,
+    appliedAt: new Date().toISOString(),
+    matched: joined.report.corpusRecords - joined.report.unmatched.length,
+    unmatched: joined.report.unmatched.length,
+  });
+  const corpus = (await store.listCorpora()).find((c) => c.name === name);
+  return { reused: false, corpus, result: { summary, parsed }, enrichment: joined.report };
 }
 
 /** Counts a person wants after an ingest: records by track, untitled, warnings. */

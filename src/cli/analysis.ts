@@ -19,7 +19,7 @@ async function withAnalysis<T>(
   fn: (a: Analysis) => Promise<T>,
   rebuild = false,
 ): Promise<T> {
-  const store = openStore(db, { mustExist: true });
+  const store = await openStore(db, { mustExist: true });
   try {
     const a = await openAnalysis(store, {
       rebuild,

@@ -9,6 +9,7 @@ import {
   OUTPUT_FORMATS,
   INPUT_FORMATS,
   defaultDbPath,
+  dbLabel,
   describeRecords,
   exportCorpus,
   corpusNameFor,
@@ -41,8 +42,11 @@ import {
 import { writeFileSync } from 'node:fs';
 import { startServer } from '../server/index.js';
 import { addAnalysisCommands } from './analysis.js';
+import { addEnrichCommand } from './enrich.js';
 import { embedCorpus } from '../app/embeddings.js';
 import { progressBar } from './progress.js';
+import { ingestJsonlStream, shouldStream } from '../app/stream-ingest.js';
+import { hasStagedIngest } from '../store/types.js';
 import type { Store } from '../store/types.js';
 import { parseMappedFile } from '../ingest/index.js';
 
@@ -65,7 +69,11 @@ export function buildProgram(): Command {
     .exitOverride();
 
   const dbOption = () =>
-    new Option('--db <path>', 'SQLite database file (env CONFSCOPE_DB)').default(defaultDbPath());
+    new Option(
+      '--db <path|url>',
+      'SQLite database file, or postgres://user@host:port/db for PostgreSQL (env CONFSCOPE_DB, then DATABASE_URL)',
+      // The help shows the default without a password.
+    ).default(defaultDbPath(), dbLabel(defaultDbPath()));
   const outFormat = () =>
     new Option('--format <format>', 'output format').choices([...OUTPUT_FORMATS]).default('jsonl');
   const inFormat = (flag: string) =>
@@ -112,6 +120,10 @@ export function buildProgram(): Command {
     .addOption(inFormat('--format <format>'))
     .option('--map <spec>', 'columns of a CSV/JSON file: title=Title,authors=Author Names,…')
     .option('--all-warnings', 'print every warning')
+    .option(
+      '--stream',
+      'read an arXiv JSON Lines file as a stream (automatic above 64 MB): batches, progress, resumable',
+    )
     .action(
       async (
         file: string,
@@ -121,16 +133,21 @@ export function buildProgram(): Command {
           format?: InputFormat;
           map?: string;
           allWarnings?: boolean;
+          stream?: boolean;
         },
       ) => {
         const t0 = performance.now();
+        if (o.map === undefined && shouldStream(file, o.format, o.stream)) {
+          await ingestStreamCommand(file, o, t0);
+          return;
+        }
         // Parse (and refuse bad input) before the database is opened or created.
         const parsed =
           o.map === undefined
             ? parseInputFile(file, o.format)
             : parseMappedFile(file, o.map, o.format);
         const corpus = o.corpus !== undefined ? validateCorpusName(o.corpus) : corpusNameFor(file);
-        const store = openStore(o.db);
+        const store = await openStore(o.db);
         try {
           const summary = await storeParsed(store, corpus, parsed);
           printWarnings(
@@ -139,7 +156,7 @@ export function buildProgram(): Command {
           );
           const d = describeRecords(parsed.records);
           info(
-            `ingested ${plural(summary.total, 'record')} (${formatCounts(d.byTrack)}) into corpus "${summary.corpus}" of ${o.db}: ` +
+            `ingested ${plural(summary.total, 'record')} (${formatCounts(d.byTrack)}) into corpus "${summary.corpus}" of ${dbLabel(o.db)}: ` +
               `${summaryLine(summary)} in ${(performance.now() - t0).toFixed(0)} ms`,
           );
         } finally {
@@ -155,7 +172,7 @@ export function buildProgram(): Command {
     .option('--corpus <name>', 'only this corpus (default: all)')
     .addOption(outFormat())
     .action(async (o: { db: string; corpus?: string; format: OutputFormat }) => {
-      const store = openStore(o.db, { mustExist: true });
+      const store = await openStore(o.db, { mustExist: true });
       try {
         const records = await exportCorpus(store, o.corpus);
         await writeOut(serialize(records, o.format));
@@ -171,7 +188,7 @@ export function buildProgram(): Command {
     .addOption(dbOption())
     .option('--format <format>', 'json or table', 'table')
     .action(async (o: { db: string; format: string }) => {
-      const store = openStore(o.db, { mustExist: true });
+      const store = await openStore(o.db, { mustExist: true });
       try {
         const corpora = await store.listCorpora();
         if (o.format === 'json') await writeOut(JSON.stringify(corpora, null, 2) + '\n');
@@ -231,7 +248,7 @@ Query language:
         if (o.batch !== undefined && o.run === undefined)
           throw usage('--batch needs --run OUT.trec');
         const topics = o.batch !== undefined ? readTopics(o.batch) : [];
-        const store = openStore(o.db, { mustExist: true });
+        const store = await openStore(o.db, { mustExist: true });
         try {
           const index = await openSearchIndex(store);
           if (o.batch !== undefined && o.run !== undefined) {
@@ -262,7 +279,7 @@ Query language:
     .addOption(dbOption())
     .addOption(new Option('--model <model>', 'embedder').choices(['lsa', 'use']).default('use'))
     .action(async (o: { db: string; model: 'lsa' | 'use' }) => {
-      const store = openStore(o.db, { mustExist: true });
+      const store = await openStore(o.db, { mustExist: true });
       try {
         const t0 = performance.now();
         const r = await embedCorpus(store, o.model, progressBar(`embedding with ${o.model}`));
@@ -283,15 +300,25 @@ Query language:
       '127.0.0.1',
     );
 
+  const tokenOption = () =>
+    new Option(
+      '--write-token <token>',
+      'allow the write endpoints (PUT /api/corpora/NAME, POST …/enrich) with this bearer token, 16+ characters (prefer env CONFSCOPE_WRITE_TOKEN: a flag shows in `ps`)',
+    );
+  const writeToken = (o: { writeToken?: string }) =>
+    o.writeToken ?? process.env['CONFSCOPE_WRITE_TOKEN'] ?? null;
+
   program
     .command('serve')
-    .description('serve the HTTP API over a database (read-only)')
+    .description('serve the HTTP API over a database (read-only unless given a write token)')
     .addOption(dbOption())
     .addOption(portOption())
     .addOption(hostOption())
-    .action(async (o: { db: string; port: string; host: string }) => {
-      const store = openStore(o.db, { mustExist: true });
-      await serveUntilSignal(store, positiveInt(o.port, '--port', true, 65535), o.host);
+    .addOption(tokenOption())
+    .action(async (o: { db: string; port: string; host: string; writeToken?: string }) => {
+      const port = positiveInt(o.port, '--port', true, 65535);
+      const store = await openStore(o.db, { mustExist: true });
+      await serveUntilSignal(store, port, o.host, writeToken(o));
     });
 
   program
@@ -300,46 +327,93 @@ Query language:
     .addOption(dbOption())
     .addOption(portOption())
     .addOption(hostOption())
+    .addOption(tokenOption())
     .option('--no-serve', 'only build the corpus and the search index, then exit')
-    .action(async (o: { db: string; port: string; host: string; serve: boolean }) => {
-      const port = positiveInt(o.port, '--port', true, 65535);
-      const store = openStore(o.db);
-      let serving = false;
-      try {
-        const t0 = performance.now();
-        const { reused, corpus, result } = await ensureDefaultCorpus(store);
-        const records = await store.listPapers(DEFAULT_CORPUS.name);
-        const d = describeRecords(records);
-        const warnings = allWarnings(records, corpus?.warnings ?? []);
-        info(
-          `confscope: corpus "${DEFAULT_CORPUS.name}" in ${o.db} (${(performance.now() - t0).toFixed(0)} ms)`,
-        );
-        info(`  papers:   ${d.total} (${formatCounts(d.byTrack)})`);
-        info(`  untitled: ${d.untitled} (title lost in the listing; see warnings)`);
-        info(
-          `  changes:  ${reused || !result ? 'none (database reused)' : summaryLine(result.summary)}`,
-        );
-        info(`  warnings: ${warnings.length}`);
-        printWarnings(warnings, 5);
-        if (!o.serve) {
-          const t1 = performance.now();
-          const index = await openSearchIndex(store);
+    .action(
+      async (o: {
+        db: string;
+        port: string;
+        host: string;
+        serve: boolean;
+        writeToken?: string;
+      }) => {
+        const port = positiveInt(o.port, '--port', true, 65535);
+        const store = await openStore(o.db);
+        let serving = false;
+        try {
+          const t0 = performance.now();
+          const { reused, corpus, result } = await ensureDefaultCorpus(store);
+          const records = await store.listPapers(DEFAULT_CORPUS.name);
+          const d = describeRecords(records);
+          const warnings = allWarnings(records, corpus?.warnings ?? []);
           info(
-            `  search:   index of ${plural(index.docs.length, 'paper')} ready in ${(performance.now() - t1).toFixed(0)} ms ` +
-              `(BM25F + ${index.vectorSets.join(' + ')}); try: npx confscope search "graph neural networks"`,
+            `confscope: corpus "${DEFAULT_CORPUS.name}" in ${dbLabel(o.db)} (${(performance.now() - t0).toFixed(0)} ms)`,
           );
-          return;
+          info(`  papers:   ${d.total} (${formatCounts(d.byTrack)})`);
+          const recovered = records.filter((r) => r.provenance?.['title'] !== undefined).length;
+          info(
+            `  untitled: ${d.untitled}` +
+              (recovered
+                ? ` (${recovered} titles lost in the listing, recovered from ${DEFAULT_CORPUS.enrichment.source})`
+                : ' (title lost in the listing; see warnings)'),
+          );
+          const openreview = records.filter((r) => r.externalIds?.openreview).length;
+          info(
+            `  enriched: ${openreview} with OpenReview ids, ${records.filter((r) => r.tldr).length} TL;DRs, ` +
+              `${records.filter((r) => r.keywords?.length).length} with keywords (${DEFAULT_CORPUS.enrichment.label})`,
+          );
+          info(
+            `  changes:  ${reused || !result ? 'none (database reused)' : summaryLine(result.summary)}`,
+          );
+          info(`  warnings: ${warnings.length}`);
+          printWarnings(warnings, 5);
+          if (!o.serve) {
+            const t1 = performance.now();
+            const index = await openSearchIndex(store);
+            info(
+              `  search:   index of ${plural(index.docs.length, 'paper')} ready in ${(performance.now() - t1).toFixed(0)} ms ` +
+                `(BM25F + ${index.vectorSets.join(' + ')}); try: npx confscope search "graph neural networks"`,
+            );
+            return;
+          }
+          serving = true;
+          await serveUntilSignal(store, port, o.host, writeToken(o));
+        } finally {
+          if (!serving) await store.close();
         }
-        serving = true;
-        await serveUntilSignal(store, port, o.host);
-      } finally {
-        if (!serving) await store.close();
-      }
-    });
+      },
+    );
 
   addAnalysisCommands(program, dbOption);
+  addEnrichCommand(program, dbOption);
 
   return program;
+}
+
+/** `ingest` of a large arXiv JSON Lines file: staged in batches, resumable after a kill. */
+async function ingestStreamCommand(
+  file: string,
+  o: { db: string; corpus?: string; allWarnings?: boolean },
+  t0: number,
+): Promise<void> {
+  const corpus = o.corpus !== undefined ? validateCorpusName(o.corpus) : corpusNameFor(file);
+  const store = await openStore(o.db);
+  try {
+    if (!hasStagedIngest(store)) throw usage('this database backend has no streaming ingest yet');
+    const bar = progressBar(`ingesting ${file} (MB)`);
+    const r = await ingestJsonlStream(store, file, corpus, {
+      onProgress: (p) => bar({ total: Math.ceil(p.total / 1e6), done: Math.floor(p.done / 1e6) }),
+    });
+    printWarnings(r.warnings, o.allWarnings ? Infinity : 20);
+    info(
+      `ingested ${plural(r.summary.total, 'record')} into corpus "${r.summary.corpus}" of ${dbLabel(o.db)} as a stream` +
+        `${r.resumedAfter ? ` (resumed after ${r.resumedAfter} records staged by an interrupted run)` : ''}: ` +
+        `${summaryLine(r.summary)}; ${plural(r.warningCount, 'file warning')}, ${plural(r.recordsWithWarnings, 'record')} with warnings; ` +
+        `${((performance.now() - t0) / 1000).toFixed(1)} s`,
+    );
+  } finally {
+    await store.close();
+  }
 }
 
 class UsageError extends Error {}
@@ -356,11 +430,17 @@ function positiveInt(v: string, flag: string, allowZero = false, max = 10_000): 
 const DEFAULT_PORT = 8080;
 
 /** Serve until SIGINT/SIGTERM, then close the server and the store. */
-async function serveUntilSignal(store: Store, port: number, host: string): Promise<void> {
+async function serveUntilSignal(
+  store: Store,
+  port: number,
+  host: string,
+  token: string | null,
+): Promise<void> {
   const t0 = performance.now();
   const server = await startServer(store, {
     port,
     host,
+    writeToken: token,
     onProgress: (p) => {
       if (p.done === 1) info('confscope: analysing the papers (once; saved in the database)');
       info(`  [${p.done}/${p.total}] ${p.step} done`);
@@ -368,6 +448,11 @@ async function serveUntilSignal(store: Store, port: number, host: string): Promi
   });
   info(
     `confscope: serving on ${server.url} (API at ${server.url}/api, ready in ${(performance.now() - t0).toFixed(0)} ms; Ctrl-C stops)`,
+  );
+  info(
+    token === null
+      ? 'confscope: read-only (no write token)'
+      : 'confscope: write endpoints on: PUT /api/corpora/NAME and POST /api/corpora/NAME/enrich need "Authorization: Bearer <token>"',
   );
   await new Promise<void>((resolve) => {
     const stop = () => {
