@@ -1,11 +1,13 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { parseListing } from '../src/ingest/listing.js';
 import { SqliteStore } from '../src/store/sqlite/index.js';
 import { SQLITE_MIGRATIONS } from '../src/store/sqlite/migrations.js';
 import { runStoreContract } from './store.contract.js';
+import { runStagedIngestContract } from './store.staged.contract.js';
 
 const tempDb = () => {
   const dir = mkdtempSync(join(tmpdir(), 'confscope-sqlite-'));
@@ -28,6 +30,45 @@ runStoreContract('sqlite', () => {
       rmSync(dir, { recursive: true, force: true });
       return Promise.resolve();
     },
+  });
+});
+
+runStagedIngestContract('sqlite', () => {
+  const { dir, path } = tempDb();
+  return Promise.resolve({
+    store: new SqliteStore(path),
+    cleanup: () => {
+      rmSync(dir, { recursive: true, force: true });
+      return Promise.resolve();
+    },
+  });
+});
+
+describe('SQLite staged ingest across processes', () => {
+  it('keeps what a killed ingest staged, invisible, and resumes after it', async () => {
+    const { dir, path } = tempDb();
+    const listing = readFileSync(new URL('../data/iclr2020/listing.md', import.meta.url), 'utf8');
+    const records = parseListing(listing, 'l.md').records;
+    const first = new SqliteStore(path);
+    expect(await first.beginStaged('big', 'src')).toBe(0);
+    await first.appendStaged('big', records.slice(0, 300));
+    // The process dies without committing (the handle is dropped without a clean shutdown).
+    first.db.close();
+    const second = new SqliteStore(path);
+    expect(await second.listPapers()).toEqual([]);
+    expect(await second.beginStaged('big', 'src')).toBe(300);
+    await second.appendStaged('big', records.slice(300));
+    expect(
+      (await second.commitStaged('big', { sourcePath: 'l.md', sourceHash: 'src', warnings: [] }))
+        .added,
+    ).toBe(687);
+    expect(await second.listPapers('big')).toEqual(records);
+    const left = second.db.prepare('SELECT count(*) AS n FROM staged_papers').get() as {
+      n: number;
+    };
+    expect(left.n).toBe(0);
+    await second.close();
+    rmSync(dir, { recursive: true, force: true });
   });
 });
 

@@ -19,8 +19,19 @@ export class ArxivJsonlParser {
   private readonly drafts: Draft[] = [];
   readonly warnings: string[] = [];
   private firstBad: string | undefined;
-  private n = 0;
-  constructor(readonly path: string) {}
+  private n: number;
+  /** `firstRecord`: records before this parser's lines (when a stream is parsed in batches). */
+  constructor(
+    readonly path: string,
+    firstRecord = 0,
+  ) {
+    this.n = firstRecord;
+  }
+
+  /** Records read so far, counting from `firstRecord`. */
+  get recordCount(): number {
+    return this.n;
+  }
 
   /** Feed one line (without its line break) and its 1-based number. */
   line(text: string, no: number): void {

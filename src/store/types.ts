@@ -28,7 +28,31 @@ export interface IngestSummary {
   removed: number;
 }
 
-export interface Store {
+/**
+ * Staged streaming ingest, for corpora too large for one `replaceCorpus` call: records are
+ * appended in batches (each its own transaction) to a staging area no reader sees, then swapped
+ * in atomically. A killed ingest of the same source resumes after what it had staged.
+ */
+export interface StagedIngest {
+  /**
+   * Start (or resume) staging `corpus` from the source with this hash. Returns how many records
+   * a previous, unfinished run of the same source already staged (append after those); a
+   * different source (or none) discards what was staged and returns 0.
+   */
+  beginStaged(corpus: string, sourceHash: string): Promise<number>;
+  /** Append records after those staged (one transaction; ids must be new to the staging). */
+  appendStaged(corpus: string, records: readonly PaperRecord[]): Promise<void>;
+  /**
+   * Make the corpus hold exactly the staged records, in staging order, atomically (readers see
+   * the old corpus until then, the new one after), and clear the staging. Counts as
+   * `replaceCorpus` does.
+   */
+  commitStaged(corpus: string, meta: CorpusMeta): Promise<IngestSummary>;
+}
+
+export interface Store extends Partial<StagedIngest> {
+  // The StagedIngest methods are optional only until every backend has them (SQLite has):
+  // callers check with `hasStagedIngest` and fall back to replaceCorpus.
   /** Make the corpus hold exactly `records`, atomically: all or nothing. */
   replaceCorpus(corpus: string, records: PaperRecord[], meta: CorpusMeta): Promise<IngestSummary>;
   listPapers(corpus?: string): Promise<PaperRecord[]>;
@@ -42,4 +66,13 @@ export interface Store {
   getModel(id: string): Promise<Uint8Array | null>;
   putModel(id: string, data: Uint8Array): Promise<void>;
   close(): Promise<void>;
+}
+
+/** Does this store support staged streaming ingest? */
+export function hasStagedIngest(store: Store): store is Store & StagedIngest {
+  return (
+    typeof store.beginStaged === 'function' &&
+    typeof store.appendStaged === 'function' &&
+    typeof store.commitStaged === 'function'
+  );
 }

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { ConfscopeError } from '../../core/errors.js';
 import { recordExtras, type PaperExtras, type PaperRecord, type Track } from '../../core/types.js';
-import type { CorpusInfo, CorpusMeta, IngestSummary, Store } from '../types.js';
+import type { CorpusInfo, CorpusMeta, IngestSummary, StagedIngest, Store } from '../types.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
 
 interface PaperRow {
@@ -75,7 +75,7 @@ function fromRow(row: PaperRow): PaperRecord {
   };
 }
 
-export class SqliteStore implements Store {
+export class SqliteStore implements Store, StagedIngest {
   readonly db: Database.Database;
 
   constructor(readonly path: string) {
@@ -188,6 +188,146 @@ export class SqliteStore implements Store {
         new ConfscopeError(
           'STORE_ERROR',
           `${this.path}: ingest of corpus "${corpus}" failed and was rolled back (${(e as Error).message})`,
+          { cause: e },
+        ),
+      );
+    }
+  }
+
+  beginStaged(corpus: string, sourceHash: string): Promise<number> {
+    const db = this.db;
+    return this.guard(corpus, 'staging', () =>
+      db
+        .transaction((): number => {
+          const row = db
+            .prepare<[string], { source_hash: string }>(
+              'SELECT source_hash FROM staged_ingests WHERE corpus = ?',
+            )
+            .get(corpus);
+          if (row?.source_hash === sourceHash) return this.stagedCount(corpus);
+          db.prepare('DELETE FROM staged_ingests WHERE corpus = ?').run(corpus);
+          db.prepare(
+            'INSERT INTO staged_ingests (corpus, source_hash, started_at) VALUES (?, ?, ?)',
+          ).run(corpus, sourceHash, new Date().toISOString());
+          return 0;
+        })
+        .immediate(),
+    );
+  }
+
+  private stagedCount(corpus: string): number {
+    const row = this.db
+      .prepare<[string], { n: number | null }>(
+        'SELECT max(ord) + 1 AS n FROM staged_papers WHERE corpus = ?',
+      )
+      .get(corpus);
+    return row?.n ?? 0;
+  }
+
+  appendStaged(corpus: string, records: readonly PaperRecord[]): Promise<void> {
+    const db = this.db;
+    const insert = db.prepare(
+      `INSERT INTO staged_papers (corpus, id, ord, title, authors, track, abstract, links,
+         source_path, start_line, end_line, warnings, extras, content_hash)
+       VALUES (@corpus, @id, @ord, @title, @authors, @track, @abstract, @links, @source_path,
+         @start_line, @end_line, @warnings, @extras, @content_hash)`,
+    );
+    return this.guard(corpus, 'staging', () =>
+      db
+        .transaction(() => {
+          const begun = db.prepare('SELECT 1 FROM staged_ingests WHERE corpus = ?').get(corpus);
+          if (!begun) throw new Error('no staged ingest begun for this corpus (call beginStaged)');
+          const start = this.stagedCount(corpus);
+          records.forEach((r, i) => insert.run(toRow(corpus, start + i, r)));
+        })
+        .immediate(),
+    );
+  }
+
+  commitStaged(corpus: string, meta: CorpusMeta): Promise<IngestSummary> {
+    const db = this.db;
+    const cols = `title, authors, track, abstract, links, source_path, start_line, end_line,
+      warnings, extras, content_hash`;
+    return this.guard(corpus, 'ingest', () =>
+      db
+        .transaction((): IngestSummary => {
+          const begun = db.prepare('SELECT 1 FROM staged_ingests WHERE corpus = ?').get(corpus);
+          if (!begun) throw new Error('no staged ingest begun for this corpus (call beginStaged)');
+          const counts = db
+            .prepare<[string, string], Omit<IngestSummary, 'corpus' | 'removed'>>(
+              `SELECT count(*) AS total,
+               coalesce(sum(p.id IS NULL), 0) AS added,
+               coalesce(sum(p.content_hash <> s.content_hash), 0) AS updated,
+               coalesce(sum(p.content_hash = s.content_hash AND (p.ord <> s.ord
+                 OR p.start_line <> s.start_line OR p.end_line <> s.end_line
+                 OR p.source_path <> s.source_path OR p.warnings <> s.warnings)), 0) AS moved,
+               coalesce(sum(p.content_hash = s.content_hash AND p.ord = s.ord
+                 AND p.start_line = s.start_line AND p.end_line = s.end_line
+                 AND p.source_path = s.source_path AND p.warnings = s.warnings), 0) AS unchanged
+             FROM staged_papers s LEFT JOIN papers p ON p.corpus = ? AND p.id = s.id
+             WHERE s.corpus = ?`,
+            )
+            .get(corpus, corpus);
+          db.prepare(
+            `INSERT INTO corpora (name, source_path, source_hash, warnings, ingested_at)
+           VALUES (@name, @source_path, @source_hash, @warnings, @ingested_at)
+           ON CONFLICT(name) DO UPDATE SET source_path = excluded.source_path,
+             source_hash = excluded.source_hash, warnings = excluded.warnings,
+             ingested_at = CASE WHEN corpora.source_hash = excluded.source_hash
+                                THEN corpora.ingested_at ELSE excluded.ingested_at END`,
+          ).run({
+            name: corpus,
+            source_path: meta.sourcePath,
+            source_hash: meta.sourceHash,
+            warnings: JSON.stringify(meta.warnings),
+            ingested_at: new Date().toISOString(),
+          });
+          const removed = db
+            .prepare(
+              `DELETE FROM papers WHERE corpus = ?
+               AND id NOT IN (SELECT id FROM staged_papers WHERE corpus = ?)`,
+            )
+            .run(corpus, corpus).changes;
+          // In id order: papers is clustered by (corpus, id), so a large corpus is appended page by
+          // page instead of splitting pages at random (much faster at a million papers).
+          db.prepare(
+            `INSERT INTO papers (corpus, id, ord, ${cols})
+           SELECT corpus, id, ord, ${cols} FROM staged_papers WHERE corpus = ? ORDER BY id
+           ON CONFLICT(corpus, id) DO UPDATE SET ord = excluded.ord, title = excluded.title,
+             authors = excluded.authors, track = excluded.track, abstract = excluded.abstract,
+             links = excluded.links, source_path = excluded.source_path,
+             start_line = excluded.start_line, end_line = excluded.end_line,
+             warnings = excluded.warnings, extras = excluded.extras,
+             content_hash = excluded.content_hash
+           WHERE papers.content_hash <> excluded.content_hash OR papers.ord <> excluded.ord
+             OR papers.start_line <> excluded.start_line OR papers.end_line <> excluded.end_line
+             OR papers.source_path <> excluded.source_path OR papers.warnings <> excluded.warnings`,
+          ).run(corpus);
+          db.prepare('DELETE FROM staged_papers WHERE corpus = ?').run(corpus);
+          db.prepare('DELETE FROM staged_ingests WHERE corpus = ?').run(corpus);
+          return {
+            corpus,
+            total: counts?.total ?? 0,
+            added: counts?.added ?? 0,
+            updated: counts?.updated ?? 0,
+            moved: counts?.moved ?? 0,
+            unchanged: counts?.unchanged ?? 0,
+            removed,
+          };
+        })
+        .immediate(),
+    );
+  }
+
+  /** Run a write; a failure becomes a STORE_ERROR naming the corpus (the transaction rolled back). */
+  private guard<T>(corpus: string, what: string, fn: () => T): Promise<T> {
+    try {
+      return Promise.resolve(fn());
+    } catch (e) {
+      return Promise.reject(
+        new ConfscopeError(
+          'STORE_ERROR',
+          `${this.path}: ${what} of corpus "${corpus}" failed and was rolled back (${(e as Error).message})`,
           { cause: e },
         ),
       );
