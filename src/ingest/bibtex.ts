@@ -203,11 +203,11 @@ class Reader {
     } else this.pos = end + 1;
   }
 
-  /** Index of the `close` matching an already-open delimiter, or -1. */
-  balancedEnd(from: number, open: string, close: string): number {
+  /** Index of the `close` matching an already-open delimiter before `limit`, or -1. */
+  balancedEnd(from: number, open: string, close: string, limit = this.text.length): number {
     let depth = 1;
     const t = this.text;
-    for (let i = from; i < t.length; i++) {
+    for (let i = from; i < limit; i++) {
       const c = t[i];
       if (c === '\\') i++;
       else if (c === open) depth++;
@@ -297,15 +297,18 @@ class Reader {
       const c = t[this.pos];
       const start = this.pos;
       if (c === '{' || c === '"') {
+        // A value is looked for up to the next line opening an entry: scanning to the end of
+        // the file for every unclosed value would be quadratic in a file of broken entries.
+        const next = this.nextEntryStart(this.pos);
+        const stop = next < 0 ? t.length : next;
         const end =
-          c === '{' ? this.balancedEnd(this.pos + 1, '{', '}') : this.quoteEnd(this.pos + 1);
+          c === '{'
+            ? this.balancedEnd(this.pos + 1, '{', '}', stop)
+            : this.quoteEnd(this.pos + 1, stop);
         if (end < 0) {
           // Cut short: the value runs to the next entry start, or the end of the file.
-          NEXT_ENTRY.lastIndex = this.pos;
-          const next = NEXT_ENTRY.exec(t);
-          const stop = next ? next.index : t.length;
           e.warnings.push(
-            `${this.path}:${this.lineOf(start)}: field "${field}" of @${e.type}{${e.key.slice(0, 60)}} is not closed; kept up to ${next ? `the next entry (line ${this.lineOf(stop + 1)})` : 'the end of the file'}`,
+            `${this.path}:${this.lineOf(start)}: field "${field}" of @${e.type}{${e.key.slice(0, 60)}} is not closed; kept up to ${next >= 0 ? `the next entry (line ${this.lineOf(stop + 1)})` : 'the end of the file'}`,
           );
           out += t.slice(this.pos + 1, stop);
           this.pos = stop;
@@ -341,11 +344,23 @@ class Reader {
     }
   }
 
-  /** End of a `"…"` value: the first `"` outside braces. */
-  quoteEnd(from: number): number {
+  /** Where the next line opening an entry starts (its line break), at or after `from`; -1: none. */
+  private nextEntry = { from: -1, at: -1 };
+  nextEntryStart(from: number): number {
+    const c = this.nextEntry;
+    // The first match at or after c.from is also the first at or after any later `from` up to it.
+    if (c.from >= 0 && c.from <= from && (c.at < 0 || c.at >= from)) return c.at;
+    NEXT_ENTRY.lastIndex = from;
+    const m = NEXT_ENTRY.exec(this.text);
+    this.nextEntry = { from, at: m ? m.index : -1 };
+    return this.nextEntry.at;
+  }
+
+  /** End of a `"…"` value before `limit`: the first `"` outside braces. */
+  quoteEnd(from: number, limit = this.text.length): number {
     const t = this.text;
     let depth = 0;
-    for (let i = from; i < t.length; i++) {
+    for (let i = from; i < limit; i++) {
       const c = t[i];
       if (c === '\\') i++;
       else if (c === '{') depth++;

@@ -133,7 +133,9 @@ export class RecordBuilder {
     let items: string[];
     if (typeof v === 'string') {
       this.checkSize(v, field);
-      items = split(v);
+      // White space collapsed first (the items are collapsed anyway): a separator pattern such
+      // as /\s*;\s*/ would otherwise rescan a long run of spaces from each of its positions.
+      items = split(oneLine(v));
     } else if (Array.isArray(v)) {
       items = [];
       v.forEach((x, i) => {

@@ -247,10 +247,11 @@ function jsonRows(
       `expected paper objects, but the items are ${kindOf(items[0]?.[1]).replace(/^an? /, '')}s`,
     );
   }
-  const columns: string[] = [];
-  for (const [, v] of items.slice(0, 50)) {
-    if (isObject(v)) for (const k of Object.keys(v)) if (!columns.includes(k)) columns.push(k);
-  }
+  // A Set, not columns.includes: an object with 100k keys would make that quadratic.
+  const seen = new Set<string>();
+  for (const [, v] of items.slice(0, 50))
+    if (isObject(v)) for (const k of Object.keys(v)) seen.add(k);
+  const columns = [...seen];
   const rows: Row[] = [];
   const rootSpan = doc.spanOf(root) ?? { line: 1, endLine: 1 };
   items.forEach(([key, v], i) => {

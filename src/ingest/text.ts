@@ -192,13 +192,15 @@ export function splitAuthors(line: string): string[] {
     .replace(/<\/?[a-zA-Z][^<>]{0,200}>/g, '')
     .replace(/^\s*(?:[-•*+]\s+)?/, '');
   const out: string[] = [];
-  for (const part of cleaned.split(/\s*[,;]\s*|\s+(?:and|&)\s+/i)) {
+  // No `\s*` before a separator and no match starting inside a run of spaces: either would
+  // rescan the run from every position (quadratic on a long run); the parts are trimmed below.
+  for (const part of cleaned.split(/[,;]|(?<!\s)\s+(?:and|&)\s+/i)) {
     let name = part
       .replace(/[*†‡§¶#]+/g, '')
       .replace(/\s+/g, ' ')
       .trim();
     name = name.replace(/^and\s+/i, '');
-    if (/\p{Ll}{2,}\.$/u.test(name)) name = name.slice(0, -1);
+    if (/\p{Ll}{2}\.$/u.test(name)) name = name.slice(0, -1);
     if (name.length > 0) out.push(name);
   }
   return out;
@@ -208,15 +210,21 @@ export function splitAuthors(line: string): string[] {
 export function extractLinks(text: string): string[] {
   const seen = new Set<string>();
   for (const m of text.matchAll(/\bhttps?:\/\/[^\s<>"'`{}|\\^]+/g)) {
-    let url = m[0];
+    const raw = m[0];
+    // Brackets counted once and updated as they are stripped: linear on a long run of `)`.
+    const open = { ')': count(raw, '('), ']': count(raw, '[') };
+    const close = { ')': count(raw, ')'), ']': count(raw, ']') };
+    let end = raw.length;
     for (;;) {
-      const last = url.at(-1);
+      const last = raw[end - 1];
       if (last === undefined) break;
-      if ('.,;:!?'.includes(last)) url = url.slice(0, -1);
-      else if (last === ')' && count(url, '(') < count(url, ')')) url = url.slice(0, -1);
-      else if (last === ']' && count(url, '[') < count(url, ']')) url = url.slice(0, -1);
-      else break;
+      if ('.,;:!?'.includes(last)) end--;
+      else if ((last === ')' || last === ']') && open[last] < close[last]) {
+        close[last]--;
+        end--;
+      } else break;
     }
+    const url = raw.slice(0, end);
     if (/^https?:\/\/[^/]*\w\.\w/.test(url)) seen.add(url);
   }
   return [...seen];
