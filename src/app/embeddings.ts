@@ -4,8 +4,9 @@
 import { createHash } from 'node:crypto';
 import type { Embedder } from '../index/embedder.js';
 import { LsaModel } from '../index/lsa.js';
+import { ANN_FORMAT, HnswIndex } from '../index/ann.js';
 import type { Store } from '../store/types.js';
-import { SearchIndex } from '../index/search.js';
+import { ANN_MIN_DOCS, SearchIndex } from '../index/search.js';
 import { loadSearchDocs } from './docs.js';
 
 export const textHash = (t: string) => createHash('sha256').update(t).digest('hex').slice(0, 32);
@@ -67,7 +68,15 @@ export async function cachedVectors(
 export async function loadOrFitLsa(
   store: Store,
   texts: readonly string[],
+  opts: {
+    onProgress?: (p: VectorProgress) => void;
+    /** Fit on a sample above this many texts (default LSA_SAMPLE_ABOVE), of this size. */
+    sampleAbove?: number;
+    sampleSize?: number;
+  } = {},
 ): Promise<{ model: LsaModel; vectors: Float32Array; fitted: boolean }> {
+  if (texts.length > (opts.sampleAbove ?? LSA_SAMPLE_ABOVE))
+    return loadOrFitLsaOnSample(store, texts, opts.sampleSize ?? LSA_SAMPLE_SIZE, opts.onProgress);
   const key = LsaModel.idFor(texts);
   const bytes = await store.getModel(key);
   if (bytes) {
@@ -86,6 +95,52 @@ export async function loadOrFitLsa(
     texts.map((t, i) => [textHash(t), vectors.slice(i * model.dim, (i + 1) * model.dim)] as const),
   );
   return { model, vectors, fitted: true };
+}
+
+/** Above this many papers LSA is fitted on a sample and applied to every paper in batches. */
+export const LSA_SAMPLE_ABOVE = 20_000;
+/** Papers in the LSA sample (a stride sample, so the same corpus gives the same sample). */
+export const LSA_SAMPLE_SIZE = 10_000;
+
+/** Every k-th text, `size` of them (all when there are fewer). */
+export function strideSample<T>(items: readonly T[], size: number): T[] {
+  if (items.length <= size) return [...items];
+  const step = items.length / size;
+  return Array.from({ length: size }, (_, i) => items[Math.floor(i * step)] as T);
+}
+
+/**
+ * Large corpora: the model is fitted on a stride sample (the SVD of every paper would not fit in
+ * time or memory) and saved; every paper's vector is then computed in batches that are saved as
+ * they finish (`ensureVectors`), so an interrupted run resumes.
+ */
+async function loadOrFitLsaOnSample(
+  store: Store,
+  texts: readonly string[],
+  sampleSize: number,
+  onProgress?: (p: VectorProgress) => void,
+): Promise<{ model: LsaModel; vectors: Float32Array; fitted: boolean }> {
+  const sample = strideSample(texts, sampleSize);
+  const key = `${LsaModel.idFor(sample)}@sample`;
+  const bytes = await store.getModel(key);
+  let model: LsaModel | undefined;
+  if (bytes) {
+    try {
+      model = LsaModel.fromBytes(bytes);
+    } catch {
+      model = undefined; // an unreadable or older saved model is refitted
+    }
+  }
+  const fitted = !model;
+  if (!model) {
+    model = LsaModel.fit(sample);
+    await store.putModel(key, model.toBytes());
+  }
+  const vectors = await ensureVectors(store, model, texts, {
+    batchSize: 2000,
+    ...(onProgress ? { onProgress } : {}),
+  });
+  return { model, vectors, fitted };
 }
 
 export type EmbedderName = 'lsa' | 'use';
@@ -122,4 +177,31 @@ export async function embedCorpus(
   } finally {
     await embedder.close();
   }
+}
+
+/**
+ * The ANN index over these LSA vectors, for corpora above ANN_MIN_DOCS: loaded from the store
+ * (keyed by the model and a hash of the vectors) or built and saved; null below the threshold.
+ */
+export async function loadOrBuildAnn(
+  store: Store,
+  fitted: { model: LsaModel; vectors: Float32Array },
+): Promise<HnswIndex | null> {
+  const n = fitted.vectors.length / fitted.model.dim;
+  if (n <= ANN_MIN_DOCS) return null;
+  const h = createHash('sha256').update(
+    new Uint8Array(fitted.vectors.buffer, fitted.vectors.byteOffset, fitted.vectors.byteLength),
+  );
+  const key = `ann-hnsw-v${ANN_FORMAT}@${fitted.model.id}@${h.digest('hex').slice(0, 16)}`;
+  const bytes = await store.getModel(key);
+  if (bytes) {
+    try {
+      return HnswIndex.fromBytes(bytes);
+    } catch {
+      // An unreadable saved index is rebuilt below.
+    }
+  }
+  const ann = HnswIndex.build(fitted.vectors, fitted.model.dim);
+  await store.putModel(key, ann.toBytes());
+  return ann;
 }

@@ -2,8 +2,10 @@
 // fused for hybrid search, with filters, inferred author/track filters, snippets and
 // explanations. Built in memory from records; query time is linear in the corpus at worst.
 
+import { DuplicateGroups } from './dedupe.js';
 import { analyzeTerm, fold, rootKey, STOP_WORDS, tokenize, type Token } from './analyze.js';
 import { dot } from './embedder.js';
+import { HnswIndex, selectTop } from './ann.js';
 import { containsPhrase, editDistance, LexicalIndex, postingHas, type Field } from './lexical.js';
 import { LsaModel, type LsaOptions } from './lsa.js';
 import { parseQuery, type Filter, type ParsedQuery, type Phrase, type QueryTerm } from './query.js';
@@ -68,6 +70,8 @@ export interface Highlight {
 export interface SearchHit {
   id: string;
   corpus: string;
+  /** The same paper's records in other corpora (see src/index/dedupe.ts). */
+  alsoIn?: { corpus: string; id: string }[];
   title: string | null;
   authors: string[];
   track: Track | null;
@@ -118,6 +122,8 @@ export class SearchIndex {
   /** Maps a `dataset:` value to the canonical name papers carry in `datasets` (when known). */
   datasetName: (value: string) => string | undefined = () => undefined;
   private readonly tokenCache = new Map<number, Token[]>();
+  /** Approximate nearest-neighbour index over the LSA vectors (large corpora), or null. */
+  private annIndex: HnswIndex | null = null;
 
   private constructor(
     docs: readonly SearchDoc[],
@@ -167,6 +173,11 @@ export class SearchIndex {
       /** An LSA model already fitted on these documents and their vectors (from the store). */
       fitted?: { model: LsaModel; vectors: Float32Array };
       extra?: VectorSet[];
+      /**
+       * The ANN index over the LSA vectors (e.g. loaded from the store); null for exact
+       * semantic search; by default built when there are more than ANN_MIN_DOCS papers.
+       */
+      ann?: HnswIndex | null;
     } = {},
   ): SearchIndex {
     const { model, vectors } =
@@ -175,7 +186,19 @@ export class SearchIndex {
         docs.map((d) => SearchIndex.semanticText(d)),
         opts.lsa,
       );
-    return new SearchIndex(docs, model, vectors, opts.extra ?? []);
+    const index = new SearchIndex(docs, model, vectors, opts.extra ?? []);
+    index.annIndex =
+      opts.ann !== undefined
+        ? opts.ann
+        : docs.length > ANN_MIN_DOCS
+          ? HnswIndex.build(vectors, model.dim)
+          : null;
+    return index;
+  }
+
+  /** The ANN index semantic search uses, or null when it is exact. */
+  get ann(): HnswIndex | null {
+    return this.annIndex;
   }
 
   /** Add (or replace) a vector set, e.g. USE vectors once they are computed. */
@@ -187,6 +210,14 @@ export class SearchIndex {
 
   get vectorSets(): string[] {
     return ['lsa', ...this.extra.map((s) => s.name)];
+  }
+
+  private dupes: DuplicateGroups | undefined;
+
+  /** Groups of records that are the same paper in different corpora (computed once). */
+  get duplicates(): DuplicateGroups {
+    this.dupes ??= new DuplicateGroups(this.docs);
+    return this.dupes;
   }
 
   async search(input: string | ParsedQuery, opts: SearchOptions = {}): Promise<SearchResult> {
@@ -246,12 +277,14 @@ export class SearchIndex {
       notes.push('the query has no searchable words (only common words); showing all papers');
     }
     let sem: Float64Array | null = null;
-    if (mode !== 'lexical' && hasText) sem = await this.semanticScores(q, lex, allowed, fusion);
+    let semMedian: number | undefined;
+    if (mode !== 'lexical' && hasText)
+      ({ sem, median: semMedian } = await this.semanticScores(q, lex, allowed, fusion));
 
     // 4. Fuse and rank.
     const score = new Float64Array(n);
     const lexMax = maxOf(lex, allowed);
-    const semNorm = sem ? normalizeSemantic(sem, allowed) : null;
+    const semNorm = sem ? normalizeSemantic(sem, allowed, semMedian) : null;
     for (let i = 0; i < n; i++) {
       if (!allowed[i]) continue;
       const l = lexMax > 0 ? (lex[i] ?? 0) / lexMax : 0;
@@ -272,7 +305,27 @@ export class SearchIndex {
         if (mode !== 'lexical' && (score[i] ?? 0) <= 0 && (lex[i] ?? 0) <= 0) continue;
         ranked.push(i);
       }
-      ranked.sort((a, b) => (score[b] ?? 0) - (score[a] ?? 0) || a - b);
+    }
+    // The same paper in several corpora shows once (its best-ranked record) unless the query
+    // picks a corpus; the hit lists the other records.
+    const collapse = !appliedFilters.some((f) => f.kind === 'corpus' && !f.negated);
+    let total: number;
+    if (hasText && ranked.length > LARGE_RANKING) {
+      // Many matches: select the best instead of sorting them all (same order). How many
+      // survive collapsing does not depend on the order, so the total is exact.
+      total = collapse ? this.duplicates.collapse(ranked).length : ranked.length;
+      const want = offset + limit;
+      let top: number[] = [];
+      for (let t = 2 * want + 64; ; t *= 2) {
+        top = selectTop(ranked, score, t);
+        if (collapse) top = this.duplicates.collapse(top);
+        if (top.length >= want || t >= ranked.length) break;
+      }
+      ranked = top;
+    } else {
+      if (hasText) ranked.sort((a, b) => (score[b] ?? 0) - (score[a] ?? 0) || a - b);
+      if (collapse) ranked = this.duplicates.collapse(ranked);
+      total = ranked.length;
     }
     const highlightTerms = new Set<string>([
       ...terms.map((t) => t.term),
@@ -297,7 +350,7 @@ export class SearchIndex {
     return {
       query: q.raw,
       mode,
-      total: ranked.length,
+      total,
       offset,
       hits,
       filters: appliedFilters,
@@ -312,7 +365,7 @@ export class SearchIndex {
     lex: Float64Array,
     allowed: Uint8Array,
     fusion: FusionParams,
-  ): Promise<Float64Array> {
+  ): Promise<{ sem: Float64Array; median?: number }> {
     const n = this.docs.length;
     const k = this.lsa.dim;
     let qv = this.lsa.embedOne(q.text);
@@ -329,6 +382,10 @@ export class SearchIndex {
         qv = mixed;
       }
     }
+    if (this.annIndex && this.extra.length === 0) {
+      const approx = this.approximateSemantic(this.annIndex, qv, lex, allowed);
+      if (approx) return approx;
+    }
     const sem = new Float64Array(n);
     let weightSum = 1;
     for (let i = 0; i < n; i++) sem[i] = dot(qv, this.lsaVectors.subarray(i * k, (i + 1) * k));
@@ -341,13 +398,53 @@ export class SearchIndex {
           set.weight * dot(ev, set.vectors.subarray(i * set.dim, (i + 1) * set.dim));
     }
     for (let i = 0; i < n; i++) sem[i] = (sem[i] ?? 0) / weightSum;
-    return sem;
+    return { sem };
+  }
+
+  /**
+   * Semantic scores of a large corpus without scoring every paper: exact cosines for the ANN
+   * index's nearest papers and the best lexical matches; every other paper gets the median
+   * cosine of a fixed sample (which normalisation maps to 0). Null when a narrow filter leaves
+   * too few papers for the ANN beam (those are then scored exactly: there are few of them).
+   */
+  private approximateSemantic(
+    ann: HnswIndex,
+    qv: Float32Array,
+    lex: Float64Array,
+    allowed: Uint8Array,
+  ): { sem: Float64Array; median: number } | null {
+    const n = this.docs.length;
+    const k = this.lsa.dim;
+    let allowedCount = 0;
+    for (let i = 0; i < n; i++) allowedCount += allowed[i] ?? 0;
+    if (allowedCount < n * ANN_MIN_ALLOWED) return null;
+    const exact = (i: number) => dot(qv, this.lsaVectors.subarray(i * k, (i + 1) * k));
+    const sample: number[] = [];
+    const step = n / ANN_MEDIAN_SAMPLE;
+    for (let j = 0; j < ANN_MEDIAN_SAMPLE; j++) {
+      const i = Math.floor(j * step);
+      if (allowed[i]) sample.push(exact(i));
+    }
+    sample.sort((a, b) => a - b);
+    const median = sample[Math.floor(sample.length / 2)] ?? 0;
+    const sem = new Float64Array(n).fill(median);
+    const near = ann.search(qv, ANN_CANDIDATES, {
+      ef: ANN_EF,
+      accept: (i) => allowed[i] === 1,
+    });
+    for (const i of near.ids) sem[i] = exact(i);
+    for (const i of topK(lex, allowed, ANN_LEXICAL_CANDIDATES)) sem[i] = exact(i);
+    return { sem, median };
   }
 
   /** Exact full author names (2–4 words) in free text become an author filter; small typos too. */
   private inferAuthors(q: ParsedQuery): void {
     if (q.filters.some((f) => f.kind === 'author')) return;
     const words = q.freeWords;
+    // Fuzzy name matching scans every author: a long query of made-up words must not make it
+    // scan once per window (a 1000-character query took a second), so repeats are skipped and
+    // only the first FUZZY_NAME_WINDOWS windows are tried.
+    const tried = new Set<string>();
     for (let len = Math.min(4, words.length); len >= 2; len--) {
       for (let s = 0; s + len <= words.length; s++) {
         const win = words.slice(s, s + len);
@@ -356,6 +453,8 @@ export class SearchIndex {
         if (
           !entry &&
           key.length >= 9 &&
+          !tried.has(key) &&
+          tried.add(key).size <= FUZZY_NAME_WINDOWS &&
           // Only words the titles and abstracts never use can be a misspelt name ("pieter abeel").
           win.every((w) => !STOP_WORDS.has(w) && !this.contentTerms.has(analyzeTerm(w)))
         ) {
@@ -398,6 +497,8 @@ export class SearchIndex {
     const out: (QueryTerm & { weight: number })[] = [];
     const expansions: Record<string, string[]> = {};
     const seen = new Set<string>();
+    // Typo correction scans the vocabulary once per unknown word: bounded per query.
+    let corrections = 0;
     for (const t of qterms) {
       if (seen.has(`${t.field ?? ''}:${t.term}`)) continue;
       seen.add(`${t.field ?? ''}:${t.term}`);
@@ -414,7 +515,13 @@ export class SearchIndex {
         continue;
       }
       // Unknown word: a typo? Only when it is no English word either (prose, chase are not typos).
-      if (t.word.length >= 4 && !t.joined && !/\d/.test(t.word) && !isEnglishWord(t.word)) {
+      if (
+        t.word.length >= 4 &&
+        !t.joined &&
+        !/\d/.test(t.word) &&
+        !isEnglishWord(t.word) &&
+        corrections++ < MAX_TYPO_CORRECTIONS
+      ) {
         const max = t.term.length >= 8 ? 2 : 1;
         const cands = this.lexical
           .similarTerms(t.term, max)
@@ -591,12 +698,17 @@ export class SearchIndex {
       }
       for (const p of phrases) matched.add(`"${p.text}"`);
     }
+    const alsoIn = this.duplicates.others(i).map((j) => {
+      const o = this.docs[j] as SearchDoc;
+      return { corpus: o.corpus, id: o.id };
+    });
     return {
       id: d.id,
       corpus: d.corpus,
       title: d.title,
       authors: d.authors,
       track: d.track,
+      ...(alsoIn.length ? { alsoIn } : {}),
       score: round(score),
       snippet,
       snippetHighlights: highlights,
@@ -611,8 +723,26 @@ export class SearchIndex {
   }
 }
 
+/** Above this many papers, semantic search goes through the ANN index (exact below). */
+export const ANN_MIN_DOCS = 20_000;
+/** Papers the ANN index proposes per query, and its beam width. */
+const ANN_CANDIDATES = 100;
+const ANN_EF = 128;
+/** The best lexical matches are scored exactly too, so hybrid fusion sees both signals. */
+const ANN_LEXICAL_CANDIDATES = 1000;
+/** Sample for the median cosine that stands for the papers outside the candidates. */
+const ANN_MEDIAN_SAMPLE = 2001;
+/** Filters leaving less than this share of papers are searched exactly. */
+const ANN_MIN_ALLOWED = 0.05;
+/** Result lists longer than this are selected (top offset + limit), not fully sorted. */
+const LARGE_RANKING = 5000;
+
 /** Weight of a match on the Porter root only (generalize for generalization) relative to an exact one. */
 const ROOT_WEIGHT = 0.5;
+/** At most this many unknown words of a query are typo-corrected (each scans the vocabulary). */
+const MAX_TYPO_CORRECTIONS = 16;
+/** At most this many word windows of a query are matched fuzzily against author names. */
+const FUZZY_NAME_WINDOWS = 24;
 
 /** Stop words are not indexed, so a phrase's stop words only matter for adjacency. */
 const isStop = (w: string) => STOP_WORDS.has(w);
@@ -627,11 +757,21 @@ function maxOf(a: Float64Array, mask: Uint8Array): number {
 function topK(a: Float64Array, mask: Uint8Array, k: number): number[] {
   const idx: number[] = [];
   for (let i = 0; i < a.length; i++) if (mask[i] && (a[i] ?? 0) > 0) idx.push(i);
+  if (idx.length > 4 * k + LARGE_RANKING) return selectTop(idx, a, k);
   return idx.sort((x, y) => (a[y] ?? 0) - (a[x] ?? 0)).slice(0, k);
 }
 
-/** Map cosines to [0, 1]: 0 at the median of the allowed documents, 1 at the best. */
-function normalizeSemantic(sem: Float64Array, mask: Uint8Array): Float64Array {
+/**
+ * Map cosines to [0, 1]: 0 at the median of the allowed documents (or the `median` given, for
+ * approximate scores), 1 at the best.
+ */
+function normalizeSemantic(sem: Float64Array, mask: Uint8Array, known?: number): Float64Array {
+  if (known !== undefined) {
+    let max = known;
+    for (let i = 0; i < sem.length; i++) if (mask[i] && (sem[i] ?? 0) > max) max = sem[i] ?? 0;
+    const span = max - known || 1;
+    return sem.map((v) => Math.max(0, (v - known) / span));
+  }
   const vals: number[] = [];
   for (let i = 0; i < sem.length; i++) if (mask[i]) vals.push(sem[i] ?? 0);
   if (!vals.length) return new Float64Array(sem.length);
