@@ -1,0 +1,392 @@
+// `npm run crashtest -- --trials 20 [--db PATH|postgres://…] [--seed N] [--derived 6] [--use 1]
+// [--no-full-disk]`: kill -9 confscope at random points and check that nothing is lost.
+//
+// Everything goes through the CLI (`confscope ingest/export/search/analyze/embed`), so the same
+// script runs against SQLite and PostgreSQL. The database first holds corpus `crashtest` from
+// the ICLR 2020 listing (its export is the reference). Each ingest trial starts
+// `confscope ingest` of a bigger, edited version (every abstract changed, four times the
+// papers), kills it with SIGKILL after a random delay (seeded), then checks: the database
+// opens; the corpus is exactly the old export or exactly the new one (never a mix); SQLite's
+// integrity check passes; `confscope search` answers; re-running the ingest completes and gives
+// the new export. The old version is then ingested again for the next trial. Derived-data
+// trials kill `confscope analyze --rebuild` and `confscope embed --model use` the same way and
+// check that analysis, topics, the map and search still work and that a re-run completes.
+// The full-disk trials run the ingest under a file-size limit (`ulimit -f`) and, when mounting
+// is allowed, on a tmpfs just larger than the database: a clean error (exit 1, a message) and
+// the old corpus intact.
+
+import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { DEFAULT_CORPUS } from '../src/app/index.js';
+import { table } from './util.js';
+
+const CLI = join(dirname(fileURLToPath(import.meta.url)), '../src/cli/main.js');
+const CORPUS = 'crashtest';
+const isPg = (db: string) => /^postgres(ql)?:\/\//i.test(db);
+
+interface Run {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  ms: number;
+  killed: boolean;
+}
+
+/** Run the CLI; with `killAfter`, SIGKILL it after that many ms if it still runs. */
+function cli(args: string[], opts: { killAfter?: number; wrap?: string } = {}): Promise<Run> {
+  const t0 = performance.now();
+  const [cmd, argv] =
+    opts.wrap !== undefined
+      ? ['bash', ['-c', `${opts.wrap}; exec "$0" "$@"`, process.execPath, CLI, ...args]]
+      : [process.execPath, [CLI, ...args]];
+  const child = spawn(cmd, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
+  child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
+  let killed = false;
+  const timer =
+    opts.killAfter !== undefined
+      ? setTimeout(() => {
+          killed = child.kill('SIGKILL');
+        }, opts.killAfter)
+      : undefined;
+  return new Promise((resolve) => {
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({
+        code,
+        signal,
+        stdout,
+        stderr,
+        ms: performance.now() - t0,
+        killed: killed && signal === 'SIGKILL',
+      });
+    });
+  });
+}
+
+async function must(args: string[]): Promise<Run> {
+  const r = await cli(args);
+  if (r.code !== 0)
+    throw new Error(`confscope ${args.join(' ')} failed (${r.code}): ${r.stderr.slice(-500)}`);
+  return r;
+}
+
+const sha = (s: string) => createHash('sha256').update(s).digest('hex').slice(0, 16);
+
+/** Deterministic pseudo-random numbers (mulberry32). */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** The listing with every abstract edited, `copies` times (copies after the first retitled). */
+export function editedListing(text: string, copies: number): string {
+  const out: string[] = [];
+  for (let k = 1; k <= copies; k++) {
+    out.push(
+      text
+        .replace(/^(#{1,4}[ \t].*?)[ \t]*$/gm, (_m, h: string) => (k === 1 ? h : `${h} V${k}`))
+        .replace(/(abstract@open-review\([A-Za-z]+\):[ \t]*)/g, `$1Revised (${k}). `),
+    );
+  }
+  return out.join('\n');
+}
+
+function parseArgs(argv: string[]) {
+  const o = {
+    trials: 20,
+    db: '',
+    seed: 42,
+    derived: 6,
+    use: 1,
+    fullDisk: true,
+    copies: 4,
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const [a, v] = [argv[i], argv[i + 1]];
+    if (a === '--trials' && v) o.trials = Number(v);
+    else if (a === '--db' && v) o.db = v;
+    else if (a === '--seed' && v) o.seed = Number(v);
+    else if (a === '--derived' && v) o.derived = Number(v);
+    else if (a === '--use' && v) o.use = Number(v);
+    else if (a === '--copies' && v) o.copies = Number(v);
+    else if (a === '--no-full-disk') {
+      o.fullDisk = false;
+      continue;
+    } else if (a === '--help') {
+      console.log(
+        'npm run crashtest -- [--trials 20] [--db PATH|postgres://…] [--seed 42] [--derived 6] [--use 1] [--copies 4] [--no-full-disk]',
+      );
+      process.exit(0);
+    } else continue;
+    i++;
+  }
+  return o;
+}
+
+interface Check {
+  trial: string;
+  killedAt: string;
+  state: string;
+  ok: boolean;
+  note: string;
+}
+
+async function main(): Promise<void> {
+  const o = parseArgs(process.argv.slice(2));
+  const dir = mkdtempSync(join(tmpdir(), 'confscope-crash-'));
+  const db = o.db || join(dir, 'crash.db');
+  const sqlite = !isPg(db);
+  if (sqlite && !o.db) rmSync(db, { force: true });
+  const r = rng(o.seed);
+  const oldPath = join(dir, 'old.md');
+  const newPath = join(dir, 'new.md');
+  const listing = readFileSync(DEFAULT_CORPUS.path, 'utf8');
+  writeFileSync(oldPath, listing);
+  writeFileSync(newPath, editedListing(listing, o.copies));
+  console.log(
+    `# confscope crash test — ${sqlite ? 'SQLite' : 'PostgreSQL'} (${sqlite ? db : db.replace(/:[^:@/]*@/, ':***@')}), seed ${o.seed}, ${o.trials} ingest trials\n`,
+  );
+
+  const ingest = (path: string) => ['ingest', path, '--db', db, '--corpus', CORPUS];
+  const exportCorpus = async () => {
+    const e = await cli(['export', '--db', db, '--corpus', CORPUS, '--format', 'jsonl']);
+    return {
+      ok: e.code === 0,
+      hash: sha(e.stdout),
+      lines: e.stdout.split('\n').length - 1,
+      err: e.stderr,
+    };
+  };
+  const integrity = () => {
+    if (!sqlite) return 'n/a';
+    const d = new Database(db, { readonly: true });
+    try {
+      return String(d.pragma('integrity_check', { simple: true }));
+    } finally {
+      d.close();
+    }
+  };
+  const searchWorks = async () => {
+    const s = await cli([
+      'search',
+      'graph neural networks',
+      '--db',
+      db,
+      '--format',
+      'json',
+      '--limit',
+      '3',
+    ]);
+    if (s.code !== 0) return `search failed (${s.code}): ${s.stderr.slice(-300)}`;
+    const hits = (JSON.parse(s.stdout) as { hits: unknown[] }).hits.length;
+    return hits > 0 ? '' : 'search found nothing';
+  };
+
+  // Reference exports and the time a full ingest of the new version takes.
+  await must(ingest(oldPath));
+  await must(['analyze', '--db', db]);
+  const oldExport = await exportCorpus();
+  const times: number[] = [];
+  let newExport = oldExport;
+  for (let i = 0; i < 2; i++) {
+    times.push((await must(ingest(newPath))).ms);
+    newExport = await exportCorpus();
+    await must(ingest(oldPath));
+  }
+  const full = times.sort((a, b) => a - b)[0] ?? 1000;
+  if ((await exportCorpus()).hash !== oldExport.hash)
+    throw new Error('restoring the old corpus failed');
+  console.log(
+    `old: ${oldExport.lines} papers, new: ${newExport.lines} papers; a full ingest of the new version takes ${full.toFixed(0)} ms (process start to exit)\n`,
+  );
+
+  const checks: Check[] = [];
+  const failures: string[] = [];
+  const note = (c: Check) => {
+    checks.push(c);
+    if (!c.ok) failures.push(`${c.trial}: ${c.note}`);
+  };
+
+  for (let t = 1; t <= o.trials; t++) {
+    // Half the delays anywhere in the run, half in its last 60% (parsing done, writing).
+    const delay = Math.round(t % 2 ? r() * full * 1.1 : full * (0.4 + 0.7 * r()));
+    const run = await cli(ingest(newPath), { killAfter: delay });
+    const e = await exportCorpus();
+    const state = !e.ok
+      ? 'unreadable'
+      : e.hash === oldExport.hash
+        ? 'old'
+        : e.hash === newExport.hash
+          ? 'new'
+          : 'MIXED';
+    const integ = integrity();
+    const search = e.ok ? await searchWorks() : 'not run';
+    const rerun = await cli(ingest(newPath));
+    const after = await exportCorpus();
+    const problems = [
+      e.ok ? '' : `export failed: ${e.err.slice(-200)}`,
+      state === 'MIXED' ? 'corpus is neither the old nor the new version' : '',
+      integ === 'ok' || integ === 'n/a' ? '' : `integrity_check: ${integ}`,
+      search,
+      rerun.code === 0 ? '' : `re-run failed (${rerun.code}): ${rerun.stderr.slice(-200)}`,
+      after.hash === newExport.hash ? '' : 're-run did not give the new version',
+    ].filter(Boolean);
+    note({
+      trial: `ingest ${t}`,
+      killedAt: run.killed ? `${delay} ms` : `finished (${run.ms.toFixed(0)} ms < ${delay} ms)`,
+      state,
+      ok: problems.length === 0,
+      note: problems.join('; ') || `integrity ${integ}, search ok, re-run ok`,
+    });
+    await must(ingest(oldPath));
+  }
+
+  // Derived data: the analysis (similar papers, topics, map) and the USE embeddings cache.
+  if (o.derived > 0) {
+    const a = await must(['analyze', '--db', db, '--rebuild']);
+    for (let t = 1; t <= o.derived; t++) {
+      const delay = Math.round(r() * a.ms * 1.1);
+      const run = await cli(['analyze', '--db', db, '--rebuild'], { killAfter: delay });
+      const e = await exportCorpus();
+      const again = await cli(['analyze', '--db', db]);
+      const topics = await cli(['topics', '--db', db, '--format', 'json']);
+      const map = await cli(['map', '--db', db, '--format', 'json']);
+      const search = await searchWorks();
+      const problems = [
+        e.hash === oldExport.hash ? '' : 'corpus changed',
+        integrity() === 'ok' || !sqlite ? '' : 'integrity_check failed',
+        again.code === 0 ? '' : `analyze failed (${again.code}): ${again.stderr.slice(-200)}`,
+        topics.code === 0 && (JSON.parse(topics.stdout) as unknown[]).length > 0
+          ? ''
+          : 'topics failed',
+        map.code === 0 ? '' : 'map failed',
+        search,
+      ].filter(Boolean);
+      note({
+        trial: `analyze ${t}`,
+        killedAt: run.killed ? `${delay} ms` : `finished (${run.ms.toFixed(0)} ms)`,
+        state: e.hash === oldExport.hash ? 'old' : 'changed',
+        ok: problems.length === 0,
+        note: problems.join('; ') || 'analyze, topics, map and search ok',
+      });
+    }
+  }
+  for (let t = 1; t <= o.use; t++) {
+    // USE over every paper takes about 80 s here: kill it partway, then let it finish.
+    const delay = Math.round(8_000 + r() * 40_000);
+    const run = await cli(['embed', '--db', db, '--model', 'use'], { killAfter: delay });
+    const e = await exportCorpus();
+    const again = await cli(['embed', '--db', db, '--model', 'use']);
+    const cached = /\((\d+) from the cache/.exec(again.stderr)?.[1] ?? '?';
+    const problems = [
+      e.hash === oldExport.hash ? '' : 'corpus changed',
+      integrity() === 'ok' || !sqlite ? '' : 'integrity_check failed',
+      again.code === 0 ? '' : `embed re-run failed (${again.code}): ${again.stderr.slice(-200)}`,
+      await searchWorks(),
+    ].filter(Boolean);
+    note({
+      trial: `embed use ${t}`,
+      killedAt: run.killed ? `${delay} ms` : `finished (${run.ms.toFixed(0)} ms)`,
+      state: `re-run: ${cached} vectors from the cache`,
+      ok: problems.length === 0,
+      note: problems.join('; ') || 're-run completed from the cache',
+    });
+  }
+
+  // A full disk during the ingest: a file-size limit, and a small tmpfs when mounting works.
+  // Both on a fresh database holding only the old corpus (a churned one has free pages the new
+  // version could reuse without growing any file).
+  if (o.fullDisk && sqlite) {
+    const fresh = join(dir, 'full.db');
+    await must(['ingest', oldPath, '--db', fresh, '--corpus', CORPUS]);
+    const live = new Database(fresh);
+    live.pragma('wal_checkpoint(TRUNCATE)');
+    live.close();
+    const size = statSync(fresh).size;
+    const outcome = async (label: string, where: string, run: Run) => {
+      const e = await cli(['export', '--db', where, '--corpus', CORPUS, '--format', 'jsonl']);
+      const hash = sha(e.stdout);
+      const d = new Database(where, { readonly: true });
+      const integ = String(d.pragma('integrity_check', { simple: true }));
+      d.close();
+      const clean = run.code === 1 && /error/.test(run.stderr) && !/\n\s+at /.test(run.stderr);
+      note({
+        trial: label,
+        killedAt: `exit ${run.code ?? run.signal ?? '?'}`,
+        state: hash === oldExport.hash ? 'old' : hash === newExport.hash ? 'new' : 'MIXED',
+        ok: clean && hash === oldExport.hash && integ === 'ok',
+        note: `${integ === 'ok' ? 'integrity ok; ' : `integrity ${integ}; `}${run.stderr.trim().split('\n').pop()?.slice(0, 140) ?? ''}`,
+      });
+    };
+    // Every write past 256 kB into any file fails (EFBIG): the WAL cannot grow.
+    const limited = await cli(['ingest', newPath, '--db', fresh, '--corpus', CORPUS], {
+      wrap: 'ulimit -f 256',
+    });
+    await outcome('file-size limit 256 kB', fresh, limited);
+    const mnt = join(dir, 'tmpfs');
+    mkdirSync(mnt);
+    const tmpfsKb = Math.ceil(size / 1024) + 512;
+    const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${tmpfsKb}k`, 'tmpfs', mnt]);
+    if (mounted.status === 0) {
+      try {
+        const small = join(mnt, 'full.db');
+        copyFileSync(fresh, small);
+        const run = await cli(['ingest', newPath, '--db', small, '--corpus', CORPUS]);
+        await outcome(`tmpfs of ${tmpfsKb} kB (db ${Math.ceil(size / 1024)} kB)`, small, run);
+      } finally {
+        spawnSync('umount', [mnt]);
+      }
+    } else {
+      console.log(
+        `(tmpfs not mounted: ${mounted.stderr.toString().trim()}; file-size limit only)\n`,
+      );
+    }
+  }
+
+  console.log(
+    table(
+      ['trial', 'killed at', 'corpus after', 'ok', 'checks'],
+      checks.map((c) => [c.trial, c.killedAt, c.state, c.ok ? 'yes' : 'NO', c.note]),
+    ),
+  );
+  const killed = checks.filter(
+    (c) =>
+      c.trial.startsWith('ingest') &&
+      c.killedAt.endsWith(' ms') &&
+      !c.killedAt.startsWith('finished'),
+  );
+  const states = (s: string) =>
+    checks.filter((c) => c.trial.startsWith('ingest') && c.state === s).length;
+  console.log(
+    `\ningest trials: ${o.trials} (${killed.length} killed mid-run; corpus afterwards old ${states('old')}, new ${states('new')}, mixed ${states('MIXED')}, unreadable ${states('unreadable')})`,
+  );
+  console.log(`${failures.length} failures`);
+  for (const f of failures) console.log(`  ${f}`);
+  if (!o.db) rmSync(dir, { recursive: true, force: true });
+  if (failures.length) process.exitCode = 1;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) await main();
