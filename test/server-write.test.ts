@@ -1,12 +1,15 @@
 // The write endpoints over real HTTP on loopback: off without a token, then token-checked,
 // validated, bounded, and followed by a reload so the new data is served at once.
 
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestFile, openStore } from '../src/app/index.js';
 import { startServer, type RunningServer } from '../src/server/index.js';
+import { toListing } from '../src/app/serialize.js';
+import { parseListing } from '../src/ingest/listing.js';
+import { parseMiniconfJson } from '../src/ingest/miniconf.js';
 import type { Store } from '../src/store/types.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;
@@ -19,7 +22,16 @@ let writable: RunningServer;
 
 beforeAll(async () => {
   store = await openStore(join(dir, 'w.db'));
-  await ingestFile(store, join(ROOT, 'data/iclr2020/listing.md'), { corpus: 'iclr2020' });
+  // A small base corpus keeps each reload quick: the listing's records of the 30 fixture papers
+  // (so enrichment has matches) and 30 others.
+  const listing = parseListing(readFileSync(join(ROOT, 'data/iclr2020/listing.md'), 'utf8'), 'l');
+  const wanted = new Set(parseMiniconfJson(site30.toString('utf8'), 's').records.map((r) => r.id));
+  const base = [
+    ...listing.records.filter((r) => wanted.has(r.id)),
+    ...listing.records.filter((r) => !wanted.has(r.id)).slice(0, 30),
+  ];
+  writeFileSync(join(dir, 'base.md'), toListing(base));
+  await ingestFile(store, join(dir, 'base.md'), { corpus: 'iclr2020' });
   readOnly = await startServer(store, { port: 0, host: '127.0.0.1' });
   writable = await startServer(store, { port: 0, host: '127.0.0.1', writeToken: TOKEN });
 });
@@ -137,6 +149,29 @@ describe('write endpoints', () => {
     const unknown = await send(writable, 'POST', '/api/corpora/nope/enrich', site30);
     expect(unknown.res.status).toBe(400);
     expect(unknown.json()['detail']).toMatch(/no corpus named "nope"/);
+  });
+
+  it("a server watching the database picks up another process's ingest without a restart", async () => {
+    const watching = await startServer(store, { port: 0, host: '127.0.0.1', watchMs: 100 });
+    try {
+      const names = async () =>
+        (
+          (await (await fetch(`${watching.url}/api/health`)).json()) as {
+            corpora: { name: string }[];
+          }
+        ).corpora.map((c) => c.name);
+      expect(await names()).not.toContain('later');
+      // Another writer (here: the store directly, as a second process would).
+      await ingestFile(store, join(ROOT, 'test/fixtures/miniconf-papers-30.csv'), {
+        corpus: 'later',
+      });
+      const deadline = Date.now() + 60_000;
+      while (!(await names()).includes('later') && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 200));
+      expect(await names()).toContain('later');
+    } finally {
+      await watching.close();
+    }
   });
 
   it('a short token is refused at start', async () => {

@@ -441,6 +441,8 @@ async function serveUntilSignal(
     port,
     host,
     writeToken: token,
+    // Other processes may ingest into the same database (PostgreSQL, or SQLite on one machine).
+    watchMs: 10_000,
     onProgress: (p) => {
       if (p.done === 1) info('confscope: analysing the papers (once; saved in the database)');
       info(`  [${p.done}/${p.total}] ${p.step} done`);

@@ -1,5 +1,6 @@
 // Start the HTTP server on a store: build the search index, listen, shut down cleanly.
 
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
@@ -37,6 +38,11 @@ export async function startServer(
     onProgress?: (p: AnalysisProgress) => void;
     /** Turns on the write endpoints (ingest, enrich), which then require this bearer token. */
     writeToken?: string | null;
+    /**
+     * Look for changes made by other processes (an ingest or enrichment) this often, in ms, and
+     * reload when the data changed; 0: never (the default here; the CLI sets 10 s).
+     */
+    watchMs?: number;
   },
 ): Promise<RunningServer> {
   const webRoot = opts.webRoot ?? defaultWebRoot();
@@ -45,7 +51,10 @@ export async function startServer(
     throw new ConfscopeError('BAD_ARGUMENT', 'the write token must be at least 16 characters');
   // The app is rebuilt after a write; requests in flight finish on the one they started on.
   let app: OpenAPIHono;
-  const build = async (onProgress?: (p: AnalysisProgress) => void) => {
+  let served = '';
+  let building: Promise<void> | undefined;
+  const rebuild = async (onProgress?: (p: AnalysisProgress) => void) => {
+    const before = await dataSignature(store);
     const analysis = await openAnalysis(store, { onProgress });
     const corpora = await store.listCorpora();
     app = createApp({
@@ -55,8 +64,26 @@ export async function startServer(
       webRoot,
       write: { store, token, reload: () => build() },
     });
+    served = before;
+  };
+  // One rebuild at a time; a request for another while one runs waits for it, then runs.
+  const build = async (onProgress?: (p: AnalysisProgress) => void): Promise<void> => {
+    while (building) await building;
+    building = rebuild(onProgress).finally(() => (building = undefined));
+    return building;
   };
   await build(opts.onProgress);
+  let watcher: NodeJS.Timeout | undefined;
+  if (opts.watchMs) {
+    watcher = setInterval(() => {
+      if (building) return;
+      dataSignature(store)
+        .then((now) => (now !== served ? build() : undefined))
+        // A database that is briefly unreachable is looked at again on the next tick.
+        .catch(() => undefined);
+    }, opts.watchMs);
+    watcher.unref();
+  }
   return new Promise((resolve, reject) => {
     const server = serve(
       {
@@ -74,6 +101,7 @@ export async function startServer(
           port: info.port,
           close: () =>
             new Promise<void>((done) => {
+              if (watcher) clearInterval(watcher);
               server.closeAllConnections();
               server.close(() => done());
             }),
@@ -86,4 +114,19 @@ export async function startServer(
     server.keepAliveTimeout = 5_000;
     server.on('error', reject);
   });
+}
+
+/**
+ * What the served data depends on, cheap to read: every corpus's source, size and ingest time,
+ * and the enrichments applied to it (an enrichment rewrites records without a new source).
+ */
+async function dataSignature(store: Store): Promise<string> {
+  const parts: string[] = [];
+  for (const c of await store.listCorpora()) {
+    const log = await store.getModel(`enrichment:${c.name}`);
+    parts.push(
+      `${c.name}\u0000${c.sourceHash}\u0000${c.papers}\u0000${c.ingestedAt}\u0000${log ? createHash('sha256').update(log).digest('hex') : ''}`,
+    );
+  }
+  return parts.join('\n');
 }
