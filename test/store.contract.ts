@@ -116,6 +116,12 @@ export function runStoreContract(name: string, open: () => Promise<StoreHarness>
           ['h2', b],
         ]);
         await store.putVectors('m2', [['h1', b]]);
+        // The same hash twice in one call (two papers with the same text): the last one wins.
+        await store.putVectors('m3', [
+          ['h1', a],
+          ['h1', b],
+        ]);
+        expect((await store.getVectors('m3', ['h1'])).get('h1')).toEqual(b);
         const got = await store.getVectors('m1', ['h1', 'h2', 'h3']);
         expect([...got.keys()].sort()).toEqual(['h1', 'h2']);
         expect(got.get('h1')).toEqual(a);

@@ -78,6 +78,16 @@ function formatParam(c: Context): InputFormat | undefined {
   return f as InputFormat;
 }
 
+/** Socket errors and PostgreSQL's connection/shutdown classes (08xxx, 57P0x): worth a retry. */
+function databaseUnavailable(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string') return false;
+  return (
+    ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN'].includes(code) ||
+    /^08...$|^57P0[1-3]$/.test(code)
+  );
+}
+
 /** Register PUT /api/corpora/{name} and POST /api/corpora/{name}/enrich. */
 export function registerWriteRoutes(app: OpenAPIHono, deps: WriteDeps, problem: Problem): void {
   // One write at a time: the store serialises them anyway, and reloads must not interleave.
@@ -110,7 +120,17 @@ export function registerWriteRoutes(app: OpenAPIHono, deps: WriteDeps, problem: 
       if (text instanceof Response) return text;
       return await fn(corpus, text, format);
     } catch (e) {
-      if (isConfscopeError(e)) return problem(c, e.code === 'STORE_ERROR' ? 503 : 400, e.message);
+      if (isConfscopeError(e) && e.code !== 'STORE_ERROR') return problem(c, 400, e.message);
+      if (isConfscopeError(e) || databaseUnavailable(e)) {
+        // The database is unreachable or refused the write (e.g. PostgreSQL restarting).
+        const res = problem(
+          c,
+          503,
+          isConfscopeError(e) ? e.message : 'the database is unavailable; try again shortly',
+        );
+        res.headers.set('retry-after', '5');
+        return res;
+      }
       throw e;
     }
   };

@@ -438,9 +438,12 @@ export class PostgresStore implements Store, StagedIngest {
     entries: readonly (readonly [string, Float32Array])[],
   ): Promise<void> {
     if (entries.length === 0) return;
+    // One row per hash, the last one winning as with SQLite's INSERT OR REPLACE: a statement
+    // may not upsert the same key twice (two papers with the same text share a hash).
+    const unique = [...new Map(entries.map(([h, v]) => [h, v])).entries()];
     await this.transaction(async (c) => {
-      for (let i = 0; i < entries.length; i += BATCH) {
-        const part = entries.slice(i, i + BATCH);
+      for (let i = 0; i < unique.length; i += BATCH) {
+        const part = unique.slice(i, i + BATCH);
         await c.query(
           `INSERT INTO confscope.embeddings (model, content_hash, dim, vector)
            SELECT $1, h, d, v FROM unnest($2::text[], $3::integer[], $4::bytea[]) AS t(h, d, v)
