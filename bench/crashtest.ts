@@ -1,4 +1,4 @@
-// `npm run crashtest -- --trials 20 [--db PATH|postgres://…] [--seed N] [--derived 6] [--use 1]
+// `npm run crashtest -- --trials 20 [--db PATH|postgres://…|pg] [--seed N] [--derived 6] [--use 1]
 // [--no-full-disk]`: kill -9 confscope at random points and check that nothing is lost.
 //
 // Everything goes through the CLI (`confscope ingest/export/search/analyze/embed`), so the same
@@ -31,6 +31,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { DEFAULT_CORPUS } from '../src/app/index.js';
+import { resolveDb } from './load.js';
 import { table } from './util.js';
 
 const CLI = join(dirname(fileURLToPath(import.meta.url)), '../src/cli/main.js');
@@ -137,7 +138,7 @@ function parseArgs(argv: string[]) {
       continue;
     } else if (a === '--help') {
       console.log(
-        'npm run crashtest -- [--trials 20] [--db PATH|postgres://…] [--seed 42] [--derived 6] [--use 1] [--copies 4] [--no-full-disk]',
+        'npm run crashtest -- [--trials 20] [--db PATH|postgres://…|pg] [--seed 42] [--derived 6] [--use 1] [--copies 4] [--no-full-disk]',
       );
       process.exit(0);
     } else continue;
@@ -157,7 +158,8 @@ interface Check {
 async function main(): Promise<void> {
   const o = parseArgs(process.argv.slice(2));
   const dir = mkdtempSync(join(tmpdir(), 'confscope-crash-'));
-  const db = o.db || join(dir, 'crash.db');
+  const target = await resolveDb(o.db || undefined, 'confscope_crash');
+  const db = target.db ?? join(dir, 'crash.db');
   const sqlite = !isPg(db);
   if (sqlite && !o.db) rmSync(db, { force: true });
   const r = rng(o.seed);
@@ -385,7 +387,8 @@ async function main(): Promise<void> {
   );
   console.log(`${failures.length} failures`);
   for (const f of failures) console.log(`  ${f}`);
-  if (!o.db) rmSync(dir, { recursive: true, force: true });
+  await target.done();
+  rmSync(dir, { recursive: true, force: true });
   if (failures.length) process.exitCode = 1;
 }
 

@@ -1,4 +1,4 @@
-// `npm run load -- [--db PATH|postgres://…] [--levels 1,4,16,64,256] [--requests N]`: the HTTP
+// `npm run load -- [--db PATH|postgres://…|pg] [--levels 1,4,16,64,256] [--requests N]`: the HTTP
 // API under rising concurrency on loopback. `confscope start` runs in its own process (on the
 // embedded ICLR 2020 corpus, in a temporary SQLite file unless --db is given); this process is
 // the clients: at each level, that many concurrent clients send a bounded number of requests,
@@ -12,8 +12,29 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { benchPgServer, createDatabase, stopBenchPgServer } from './pg-cluster.js';
 import { loadCorpus, loadEvalSet } from './quality/evalset.js';
 import { quantile, table } from './util.js';
+
+/**
+ * `--db pg`: a fresh database on a throwaway PostgreSQL cluster started for the run (durable
+ * settings; CONFSCOPE_BENCH_PG_URL names a server to use instead). Anything else is used as is.
+ */
+export async function resolveDb(
+  db: string | undefined,
+  name: string,
+): Promise<{ db: string | undefined; done: () => Promise<void> }> {
+  if (db !== 'pg') return { db, done: () => Promise.resolve() };
+  const server = await benchPgServer();
+  const made = await createDatabase(server, `${name}_${String(process.pid)}`);
+  return {
+    db: made.url,
+    done: async () => {
+      await made.drop();
+      await stopBenchPgServer();
+    },
+  };
+}
 
 export interface Server {
   url: string;
@@ -78,6 +99,8 @@ export interface LevelResult {
   errors: number;
   /** The first few error descriptions. */
   samples: string[];
+  /** p99 of the clients' first request (connection set-up included), not in `latencies`. */
+  firstMs: number;
 }
 
 // node:http with one keep-alive connection per client. (fetch's pool queued a third of 256
@@ -99,7 +122,12 @@ function get(url: string): Promise<number> {
   });
 }
 
-/** `clients` concurrent clients, each taking the next request until `requests` are sent. */
+/**
+ * `clients` concurrent clients, each taking the next request until `requests` are sent. Each
+ * client first opens its connection with an untimed request and waits for the others: a storm
+ * of new connections is measured apart (`firstMs`), as a server under load accepts new
+ * connections only between the requests of established ones.
+ */
 export async function drive(
   url: string,
   path: (i: number) => string,
@@ -108,28 +136,41 @@ export async function drive(
   until?: () => boolean,
 ): Promise<LevelResult> {
   const latencies: number[] = [];
+  const first: number[] = [];
   const samples: string[] = [];
   let errors = 0;
   let next = 0;
-  const t0 = performance.now();
+  const one = async (p: string, into: number[]) => {
+    const s = performance.now();
+    try {
+      const status = await get(url + p);
+      if (status !== 200) {
+        errors++;
+        if (samples.length < 5) samples.push(`${String(status)} ${p}`);
+      }
+    } catch (e) {
+      errors++;
+      if (samples.length < 5) samples.push(`${(e as Error).message} ${p}`);
+    }
+    into.push(performance.now() - s);
+  };
+  let ready = 0;
+  let go: () => void = () => undefined;
+  const started = new Promise<void>((r) => (go = r));
+  let t0 = performance.now();
   await Promise.all(
     Array.from({ length: clients }, async () => {
-      for (let i = next++; i < requests && !(until?.() ?? false); i = next++) {
-        const s = performance.now();
-        try {
-          const status = await get(url + path(i));
-          if (status !== 200) {
-            errors++;
-            if (samples.length < 5) samples.push(`${status} ${path(i)}`);
-          }
-        } catch (e) {
-          errors++;
-          if (samples.length < 5) samples.push(`${(e as Error).message} ${path(i)}`);
-        }
-        latencies.push(performance.now() - s);
+      await one('/api/health', first);
+      if (++ready === clients) {
+        t0 = performance.now();
+        go();
       }
+      await started;
+      for (let i = next++; i < requests && !(until?.() ?? false); i = next++)
+        await one(path(i), latencies);
     }),
   );
+  first.sort((a, b) => a - b);
   return {
     clients,
     requests: latencies.length,
@@ -137,6 +178,7 @@ export async function drive(
     latencies,
     errors,
     samples,
+    firstMs: quantile(first, 0.99),
   };
 }
 
@@ -188,7 +230,7 @@ function parseArgs(argv: string[]) {
     else if (a === '--requests' && v) o.requests = Number(v);
     else if (a === '--help') {
       console.log(
-        'npm run load -- [--db PATH|postgres://…] [--levels 1,4,16,64,256] [--requests N (a level; default max(400, 32 × clients))]',
+        'npm run load -- [--db PATH|postgres://…|pg] [--levels 1,4,16,64,256] [--requests N (a level; default max(400, 32 × clients))]',
       );
       process.exit(0);
     } else continue;
@@ -199,6 +241,8 @@ function parseArgs(argv: string[]) {
 
 async function main(): Promise<void> {
   const o = parseArgs(process.argv.slice(2));
+  const target = await resolveDb(o.db, 'confscope_load');
+  o.db = target.db;
   const server = await startServer(o.db);
   const path = requestMix();
   const rows: (string | number)[][] = [];
@@ -218,12 +262,14 @@ async function main(): Promise<void> {
         quantile(r.latencies, 0.5),
         quantile(r.latencies, 0.99),
         String(r.errors),
+        r.firstMs,
       ]);
       for (const s of r.samples) console.error(`  error at ${clients} clients: ${s}`);
     }
     slow = await slowClients(server.url);
   } finally {
     await server.stop();
+    await target.done();
   }
   const store =
     o.db === undefined
@@ -235,7 +281,20 @@ async function main(): Promise<void> {
     `## API under rising load — ${store}, loopback, clients and server sharing the machine\n\n` +
       'Mix: 40% hybrid search, 10% lexical search (limit 20), 20% paper, 15% similar, 10% topics, 5% facets.\n',
   );
-  console.log(table(['clients', 'requests', 'req/s', 'p50 ms', 'p99 ms', 'errors'], rows));
+  console.log(
+    table(
+      [
+        'clients',
+        'requests',
+        'req/s',
+        'p50 ms',
+        'p99 ms',
+        'errors',
+        'connect + first request p99 ms',
+      ],
+      rows,
+    ),
+  );
   console.log(
     `\nSlow clients: 200 connections sending one header line a second; a search meanwhile took ${slow.normalMs.toFixed(0)} ms; ` +
       `the server closed ${slow.closed} of them, the last ${slow.lastCloseS.toFixed(1)} s after they connected (header timeout 10 s).`,

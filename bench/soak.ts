@@ -1,4 +1,4 @@
-// `npm run soak -- --minutes 10 [--clients 16] [--db PATH|postgres://…] [--every 5]`: a bounded
+// `npm run soak -- --minutes 10 [--clients 16] [--db PATH|postgres://…|pg] [--every 5]`: a bounded
 // soak. `confscope start` in its own process under constant load (the request mix of
 // bench/load.ts) for the given minutes; the server's resident memory (VmRSS from /proc) is
 // sampled every few seconds. Reports requests, errors, latency, and the least-squares slope of
@@ -7,7 +7,7 @@
 
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { drive, requestMix, startServer } from './load.js';
+import { drive, requestMix, resolveDb, startServer } from './load.js';
 import { quantile, table } from './util.js';
 
 /** Resident set size of a process in MB (Linux). */
@@ -30,6 +30,27 @@ export function slope(xs: readonly number[], ys: readonly number[]): number {
   return den === 0 ? 0 : num / den;
 }
 
+/**
+ * RSS right after each garbage collection: the lowest sample of every drop of 5% or more.
+ * V8 lets the heap grow between major collections, so RSS is a sawtooth whose raw slope says
+ * where the run ended on a tooth; the troughs show what is really retained.
+ */
+export function troughs(samples: readonly (readonly [number, number])[]): [number, number][] {
+  const out: [number, number][] = [];
+  for (let i = 1; i < samples.length; i++) {
+    const prev = samples[i - 1]?.[1] ?? 0;
+    const cur = samples[i];
+    if (!cur || cur[1] >= prev * 0.95) continue;
+    let low = cur;
+    while (i + 1 < samples.length && (samples[i + 1]?.[1] ?? Infinity) <= low[1]) {
+      i++;
+      low = samples[i] ?? low;
+    }
+    out.push([low[0], low[1]]);
+  }
+  return out;
+}
+
 function parseArgs(argv: string[]) {
   const o: { minutes: number; clients: number; db?: string; every: number } = {
     minutes: 10,
@@ -44,7 +65,7 @@ function parseArgs(argv: string[]) {
     else if (a === '--db' && v) o.db = v;
     else if (a === '--help') {
       console.log(
-        'npm run soak -- [--minutes 10] [--clients 16] [--every 5 (seconds between RSS samples)] [--db PATH|postgres://…]',
+        'npm run soak -- [--minutes 10] [--clients 16] [--every 5 (seconds between RSS samples)] [--db PATH|postgres://…|pg]',
       );
       process.exit(0);
     } else continue;
@@ -56,6 +77,8 @@ function parseArgs(argv: string[]) {
 
 async function main(): Promise<void> {
   const o = parseArgs(process.argv.slice(2));
+  const target = await resolveDb(o.db, 'confscope_soak');
+  o.db = target.db;
   const server = await startServer(o.db);
   const pid = server.child.pid ?? 0;
   const path = requestMix();
@@ -77,15 +100,28 @@ async function main(): Promise<void> {
     clearInterval(timer);
     samples.push([minutes(), rssMb(pid)]);
     await server.stop();
+    await target.done();
   }
   const half = samples.filter(([t]) => t >= o.minutes / 2);
-  const s = slope(
+  const raw = slope(
     half.map(([t]) => t),
     half.map(([, m]) => m),
   );
+  // Post-collection troughs of the second half (of the whole run after its first minute when
+  // the second half has fewer than two collections).
+  const all = troughs(samples);
+  const late = all.filter(([t]) => t >= o.minutes / 2);
+  const used = late.length >= 2 ? late : all.filter(([t]) => t >= 1);
+  const s =
+    used.length >= 2
+      ? slope(
+          used.map(([t]) => t),
+          used.map(([, m]) => m),
+        )
+      : raw;
   const mean = half.reduce((a, [, m]) => a + m, 0) / Math.max(1, half.length);
   const lat = result.latencies.sort((a, b) => a - b);
-  // Flat: the second half's trend would add under 1% of the RSS a minute... and under 1 MB/min.
+  // Flat: retained memory grows by under 1 MB (and under 1% of RSS) a minute.
   const flat = s < Math.max(1, mean * 0.01) ? 'no growth trend' : 'GROWING';
   const store =
     o.db === undefined
@@ -107,7 +143,8 @@ async function main(): Promise<void> {
         'RSS start MB',
         'RSS max MB',
         'RSS end MB',
-        'slope 2nd half MB/min',
+        'raw slope 2nd half MB/min',
+        `post-GC slope MB/min (${String(used.length)} troughs)`,
         'verdict',
       ],
       [
@@ -120,14 +157,18 @@ async function main(): Promise<void> {
           samples[0]?.[1] ?? NaN,
           Math.max(...samples.map(([, m]) => m)),
           samples.at(-1)?.[1] ?? NaN,
-          s.toFixed(3),
+          raw.toFixed(2),
+          used.length >= 2 ? s.toFixed(2) : 'n/a',
           flat,
         ],
       ],
     ),
   );
   console.log(
-    `\nRSS samples (minute: MB): ${samples.map(([t, m]) => `${t.toFixed(1)}: ${m.toFixed(0)}`).join(', ')}`,
+    `\nRSS after collections (minute: MB): ${all.map(([t, m]) => `${t.toFixed(1)}: ${m.toFixed(0)}`).join(', ')}`,
+  );
+  console.log(
+    `RSS samples (minute: MB): ${samples.map(([t, m]) => `${t.toFixed(1)}: ${m.toFixed(0)}`).join(', ')}`,
   );
   for (const e of result.samples) console.error(`  error: ${e}`);
   if (result.errors || flat !== 'no growth trend') process.exitCode = 1;

@@ -91,8 +91,10 @@ export async function startServer(
         port: opts.port,
         hostname: opts.host,
         // Node checks the header and request timeouts below only this often (default 30 s,
-        // so a slow client held its connection for up to 40 s instead of 10).
-        serverOptions: { connectionsCheckingInterval: 1_000 },
+        // so a slow client held its connection for up to 40 s instead of 10). Headers up to
+        // 128 kB: a 10 000-character query percent-encoded is up to 90 kB of URL (Node's 16 kB
+        // default answered such a query with a bare 431).
+        serverOptions: { connectionsCheckingInterval: 1_000, maxHeaderSize: 128 * 1024 },
       },
       (info: AddressInfo) => {
         const host = opts.host === '0.0.0.0' || opts.host === '::' ? 'localhost' : opts.host;
