@@ -12,6 +12,8 @@
 // Options: --papers N[,N…] --seed S --engines confscope,minisearch,orama,flexsearch,fts5
 //          --time-limit MIN (per engine and size; default 30) --mem-limit MB (RSS; default 8192)
 //          --work DIR (corpora and databases; default $TMPDIR/confscope-scale) --no-save
+//          --results FILE (default docs/scale-results.json) --report (tables and plot from
+//          FILE[,FILE…] without running anything)
 
 import { spawn } from 'node:child_process';
 import {
@@ -28,7 +30,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { table } from './util.js';
 import { writeCorpus } from './gen-corpus.js';
-import { HnswIndex, exactTopK, recallAtK } from '../src/index/ann.js';
+import {
+  DEFAULT_ANN,
+  HnswIndex,
+  exactTopK,
+  recallAtK,
+  recallBySimilarity,
+} from '../src/index/ann.js';
 
 export const ENGINES = ['confscope', 'minisearch', 'orama', 'flexsearch', 'fts5'] as const;
 export type Engine = (typeof ENGINES)[number];
@@ -47,6 +55,15 @@ const CORPUS_VERSION = 3;
 export interface Quantiles {
   p50: number;
   p95: number;
+}
+
+/** recall10: by similarity (ann-benchmarks); recall10Ids: overlap of ids with the exact top 10. */
+export interface AnnStats extends Quantiles {
+  buildMs: number;
+  memoryMb: number;
+  recall10: number;
+  recall10Ids?: number;
+  queries?: number;
 }
 
 export interface ScaleResult {
@@ -75,8 +92,11 @@ export interface ScaleResult {
     lexicalBuildMs: number;
     hybrid: Quantiles;
     vectorExact: Quantiles;
-    ann: { buildMs: number; memoryMb: number; recall10: number } & Quantiles;
-    annInt8?: { buildMs: number; memoryMb: number; recall10: number } & Quantiles;
+    ann: AnnStats;
+    annInt8?: AnnStats;
+    /** The default beam width the `ann` row was measured with (128 before it was raised). */
+    annEf?: number;
+    annSweep?: { ef: number; recall10: number; cpuP50: number; cpuP95: number }[];
     startupMs: number;
     annUsedBySearch: boolean;
   };
@@ -283,25 +303,68 @@ async function runConfscope(file: string, n: number, work: string) {
   const hybrid = await timeQueries(queries, (q) => index.search(q, { mode: 'hybrid', limit: 10 }));
   // The vector part alone: exact scan vs HNSW, recall@10 against the exact top 10.
   const qvs = queries.map((q) => model.embedOne(q));
-  const exactTop = qvs.map((qv) => exactTopK(vectors, dim, qv, 10).ids);
+  const exactHits = qvs.map((qv) => exactTopK(vectors, dim, qv, 10));
+  // Queries with none of the LSA vocabulary's words have a zero vector: every paper ties at 0,
+  // so they have no nearest neighbours to find; recall is over the others.
+  const scored = qvs
+    .map((qv, j) => ({ qv, exact: exactHits[j] }))
+    .filter((x) => x.qv.some((v) => v !== 0));
   let i = 0;
   const vectorExact = await timeQueries(
     queries,
     () => exactTopK(vectors, dim, qvs[i++ % qvs.length] ?? new Float32Array(dim), 10),
     1,
   );
+  const exactSim = (id: number, qv: Float32Array) => {
+    let s = 0;
+    for (let c = 0; c < dim; c++) s += (qv[c] ?? 0) * (vectors[id * dim + c] ?? 0);
+    return s;
+  };
   const annStats = async (h: HnswIndex, built: number) => {
-    let recall = 0;
-    qvs.forEach((qv, j) => (recall += recallAtK(h.search(qv, 10).ids, exactTop[j] ?? [])));
+    let byId = 0;
+    let bySim = 0;
+    for (const { qv, exact } of scored) {
+      const got = h.search(qv, 10).ids;
+      byId += recallAtK(got, exact?.ids ?? []);
+      // int8 scores are approximate: judge the ids found by their exact similarity.
+      bySim += recallBySimilarity(
+        got.map((id) => exactSim(id, qv)),
+        exact?.scores ?? [],
+      );
+    }
     let k = 0;
     const t = await timeQueries(
       queries,
       () => h.search(qvs[k++ % qvs.length] ?? new Float32Array(dim), 10),
       3,
     );
-    return { buildMs: built, memoryMb: mb(h.memoryBytes), recall10: recall / qvs.length, ...t };
+    return {
+      buildMs: built,
+      memoryMb: mb(h.memoryBytes),
+      recall10: bySim / scored.length,
+      recall10Ids: byId / scored.length,
+      queries: scored.length,
+      ...t,
+    };
   };
   const annResult = await annStats(ann, annBuildMs);
+  // The beam width against recall and CPU time a query (CPU time: immune to a busy machine).
+  const annSweep = [64, 128, 256, 384, 512].map((ef) => {
+    let bySim = 0;
+    const cpu: number[] = [];
+    for (const { qv, exact } of scored) {
+      const c0 = process.cpuUsage();
+      const got = ann.search(qv, 10, { ef }).ids;
+      const c = process.cpuUsage(c0);
+      cpu.push((c.user + c.system) / 1000);
+      bySim += recallBySimilarity(
+        got.map((id) => exactSim(id, qv)),
+        exact?.scores ?? [],
+      );
+    }
+    const q = quantiles(cpu);
+    return { ef, recall10: bySim / scored.length, cpuP50: q.p50, cpuP95: q.p95 };
+  });
   let annInt8;
   if (n <= INT8_MAX_N) {
     t1 = performance.now();
@@ -347,6 +410,8 @@ async function runConfscope(file: string, n: number, work: string) {
       hybrid,
       vectorExact,
       ann: annResult,
+      annEf: DEFAULT_ANN.efSearch,
+      annSweep,
       ...(annInt8 ? { annInt8 } : {}),
       startupMs,
       annUsedBySearch: useAnn,
@@ -357,7 +422,7 @@ async function runConfscope(file: string, n: number, work: string) {
 /** LSA is fitted on at most this many papers (a stride sample), then applied to all. */
 const LSA_SAMPLE = 10_000;
 /** The int8 ANN variant is measured up to this size (it costs another full graph build). */
-const INT8_MAX_N = 100_000;
+const INT8_MAX_N = 50_000;
 
 async function child(argv: string[]): Promise<void> {
   const get = (f: string) => argv[argv.indexOf(f) + 1] ?? '';
@@ -538,7 +603,16 @@ export function resultTables(results: readonly ScaleResult[]): string {
     }),
   );
   const vec = table(
-    ['papers', 'vector search', 'build s', 'memory MB', 'recall@10', 'p50 ms', 'p95 ms'],
+    [
+      'papers',
+      'vector search',
+      'build s',
+      'memory MB',
+      'recall@10 (by similarity)',
+      'recall@10 (ids)',
+      'p50 ms',
+      'p95 ms',
+    ],
     cs.flatMap((r) => {
       const c = r.confscope;
       if (!c) return [];
@@ -549,15 +623,17 @@ export function resultTables(results: readonly ScaleResult[]): string {
           '—',
           f(mb(r.n * 128 * 4)),
           '1.000',
+          '1.000',
           f(c.vectorExact.p50),
           f(c.vectorExact.p95),
         ],
         [
           r.n.toLocaleString('en'),
-          'HNSW float32 (M 12, efC 64, ef 128)',
+          `HNSW float32 (M 12, efC 64, ef ${c.annEf ?? 128})`,
           s(c.ann.buildMs),
           f(c.ann.memoryMb),
-          f(c.ann.recall10, 3),
+          c.ann.recall10Ids === undefined ? '—' : f(c.ann.recall10, 3),
+          f(c.ann.recall10Ids ?? c.ann.recall10, 3),
           f(c.ann.p50),
           f(c.ann.p95),
         ],
@@ -568,12 +644,25 @@ export function resultTables(results: readonly ScaleResult[]): string {
           'HNSW int8 codes',
           s(c.annInt8.buildMs),
           f(c.annInt8.memoryMb),
-          f(c.annInt8.recall10, 3),
+          c.annInt8.recall10Ids === undefined ? '—' : f(c.annInt8.recall10, 3),
+          f(c.annInt8.recall10Ids ?? c.annInt8.recall10, 3),
           f(c.annInt8.p50),
           f(c.annInt8.p95),
         ]);
       return rows;
     }),
+  );
+  const sweep = table(
+    ['papers', 'ef', 'recall@10', 'CPU ms a query, p50', 'CPU ms a query, p95'],
+    cs.flatMap((r) =>
+      (r.confscope?.annSweep ?? []).map((w) => [
+        r.n.toLocaleString('en'),
+        String(w.ef),
+        f(w.recall10, 3),
+        f(w.cpuP50),
+        f(w.cpuP95),
+      ]),
+    ),
   );
   return [
     '### Build, memory, disk and lexical query latency',
@@ -587,6 +676,9 @@ export function resultTables(results: readonly ScaleResult[]): string {
     '### confscope: the vector part (LSA, 128 dimensions), exact vs approximate',
     '',
     vec,
+    ...(cs.some((r) => r.confscope?.annSweep)
+      ? ['', '### HNSW beam width (ef): recall and CPU time a query', '', sweep]
+      : []),
   ].join('\n');
 }
 
@@ -680,6 +772,17 @@ export function plotSvg(results: readonly ScaleResult[]): string {
   return out.join('\n');
 }
 
+/** The latest result of each (engine, size). */
+function latestOf(results: readonly ScaleResult[]): ScaleResult[] {
+  const best = new Map<string, ScaleResult>();
+  for (const r of results) {
+    const key = `${r.engine}@${r.n}`;
+    const old = best.get(key);
+    if (!old || old.ranAt < r.ranAt) best.set(key, r);
+  }
+  return [...best.values()];
+}
+
 function docsDir(): string {
   for (const p of ['../docs', '../../docs']) {
     const d = join(here, p);
@@ -709,7 +812,7 @@ async function main(argv: string[]): Promise<void> {
   mkdirSync(work, { recursive: true });
   const save = !argv.includes('--no-save');
   const docs = docsDir();
-  const jsonPath = join(docs, 'scale-results.json');
+  const jsonPath = get('--results', join(docs, 'scale-results.json'));
   const previous: ScaleResult[] = existsSync(jsonPath)
     ? (JSON.parse(readFileSync(jsonPath, 'utf8')) as ScaleResult[])
     : [];
@@ -717,7 +820,9 @@ async function main(argv: string[]): Promise<void> {
   process.stderr.write(
     `bench:scale: node ${process.version}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GB; limits ${limits.timeMin} min and ${limits.memMb} MB RSS per engine and size\n`,
   );
-  for (const n of sizes) {
+  // --report: no runs; tables and plot from the results file(s) (comma-separated, merged).
+  const report = argv.includes('--report');
+  for (const n of report ? [] : sizes) {
     const file = ensureCorpus(work, n, seed);
     for (const e of engines) {
       const t0 = performance.now();
@@ -738,16 +843,22 @@ async function main(argv: string[]): Promise<void> {
     rmSync(join(work, `confscope-${n}.db-wal`), { force: true });
     rmSync(join(work, 'fts5.db'), { force: true });
   }
-  const all = save ? (JSON.parse(readFileSync(jsonPath, 'utf8')) as ScaleResult[]) : fresh;
+  const all = report
+    ? latestOf(
+        jsonPath.split(',').flatMap((p) => JSON.parse(readFileSync(p, 'utf8')) as ScaleResult[]),
+      )
+    : save
+      ? (JSON.parse(readFileSync(jsonPath, 'utf8')) as ScaleResult[])
+      : fresh;
   console.log(
     `## Scale — node ${process.version}, ${cpus().length} cores, ${new Date().toISOString()}\n`,
   );
   console.log(resultTables(all));
-  if (save) {
+  if (save || report) {
     const { renderMapPng } = await import('../src/analysis/render.js');
     const png = await renderMapPng(plotSvg(all));
     writeFileSync(join(docs, 'scale.png'), png);
-    process.stderr.write(`bench:scale: wrote ${jsonPath} and ${join(docs, 'scale.png')}\n`);
+    process.stderr.write(`bench:scale: wrote ${join(docs, 'scale.png')}\n`);
   }
 }
 

@@ -1,7 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { generate, learnModel } from '../bench/gen-corpus.js';
-import { exactTopK, HnswIndex, recallAtK, selectTop } from '../src/index/ann.js';
+import {
+  exactTopK,
+  HnswIndex,
+  recallAtK,
+  recallBySimilarity,
+  selectTop,
+} from '../src/index/ann.js';
 import { LsaModel } from '../src/index/lsa.js';
 import { SearchIndex } from '../src/index/search.js';
 import { parseArxivJsonl } from '../src/ingest/arxiv.js';
@@ -78,6 +84,15 @@ describe('HNSW approximate nearest neighbours (src/index/ann)', () => {
     const one = HnswIndex.build(base.subarray(0, dim), dim);
     expect(one.search(base.subarray(0, dim), 5).ids).toEqual([0]);
     expect(HnswIndex.fromBytes(empty.toBytes()).size).toBe(0);
+  });
+});
+
+describe('recall measures', () => {
+  it('counts ids found, or results as similar as the exact k-th (ties are not misses)', () => {
+    expect(recallAtK([1, 2, 3], [3, 2, 9])).toBeCloseTo(2 / 3);
+    expect(recallBySimilarity([0.9, 0.5, 0.5], [0.9, 0.5, 0.5])).toBe(1);
+    expect(recallBySimilarity([0.9, 0.5, 0.4], [0.9, 0.6, 0.5])).toBeCloseTo(2 / 3);
+    expect(recallBySimilarity([], [])).toBe(1);
   });
 });
 

@@ -727,7 +727,7 @@ export class SearchIndex {
 export const ANN_MIN_DOCS = 20_000;
 /** Papers the ANN index proposes per query, and its beam width. */
 const ANN_CANDIDATES = 100;
-const ANN_EF = 128;
+const ANN_EF = 256;
 /** The best lexical matches are scored exactly too, so hybrid fusion sees both signals. */
 const ANN_LEXICAL_CANDIDATES = 1000;
 /** Sample for the median cosine that stands for the papers outside the candidates. */
