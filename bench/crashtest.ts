@@ -33,6 +33,7 @@ import Database from 'better-sqlite3';
 import { DEFAULT_CORPUS } from '../src/app/index.js';
 import { resolveDb } from './load.js';
 import { table } from './util.js';
+import { mulberry32 as rng } from '../src/core/random.js';
 
 const CLI = join(dirname(fileURLToPath(import.meta.url)), '../src/cli/main.js');
 const CORPUS = 'crashtest';
@@ -89,18 +90,6 @@ async function must(args: string[]): Promise<Run> {
 }
 
 const sha = (s: string) => createHash('sha256').update(s).digest('hex').slice(0, 16);
-
-/** Deterministic pseudo-random numbers (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The listing with every abstract edited, `copies` times (copies after the first retitled). */
 export function editedListing(text: string, copies: number): string {

@@ -37,6 +37,7 @@ import { decodeUtf8 } from '../src/ingest/text.js';
 import { parseQuery } from '../src/index/query.js';
 import { SearchIndex, SEARCH_MODES } from '../src/index/search.js';
 import { table } from './util.js';
+import { mulberry32 as rng } from '../src/core/random.js';
 
 const PATH = 'fuzz-input';
 /** A job taking longer than this is a hang (inputs are at most a few MB). */
@@ -202,18 +203,6 @@ if (!isMainThread && parentPort) {
 
 // ---------------------------------------------------------------------------------------------
 // Main side: generate inputs, run them in a worker under a time budget, count, save failures.
-
-/** Deterministic pseudo-random numbers (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const FRAGMENTS = [
   '{',

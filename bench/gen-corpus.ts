@@ -22,6 +22,7 @@
 
 import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { parseListing } from '../src/ingest/listing.js';
+import { mulberry32 } from '../src/core/random.js';
 
 const LISTING = new URL('../../data/iclr2020/listing.md', import.meta.url);
 const LISTING_SRC = new URL('../data/iclr2020/listing.md', import.meta.url);
@@ -32,18 +33,6 @@ function readListing(): string {
   } catch {
     return readFileSync(LISTING_SRC, 'utf8');
   }
-}
-
-/** mulberry32: a small, fast seeded PRNG, uniform in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** A 32-bit integer hash (for per-rank properties that must not depend on draw order). */

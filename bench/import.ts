@@ -16,6 +16,7 @@ import { parseMiniconfCsv, parseMiniconfJson } from '../src/ingest/miniconf.js';
 import { parseOpenReview } from '../src/ingest/openreview.js';
 import { parsePaperlists } from '../src/ingest/paperlists.js';
 import { table, time } from './util.js';
+import { mulberry32 as prng } from '../src/core/random.js';
 
 const FIX = new URL('../../test/fixtures/', import.meta.url);
 const FIX_SRC = new URL('../test/fixtures/', import.meta.url);
@@ -31,18 +32,6 @@ function read(url: URL, fallback: URL): string {
   }
 }
 const fixture = (name: string) => read(new URL(name, FIX), new URL(name, FIX_SRC));
-
-/** mulberry32: a small seeded PRNG. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** `n` arXiv-style JSON lines made of the listing's sentences, titles and authors recombined. */
 export function generateArxivJsonl(n: number, seed = 2020): string {

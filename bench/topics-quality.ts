@@ -12,7 +12,6 @@ import { fileURLToPath } from 'node:url';
 import {
   buildTopics,
   describeClusters,
-  prng,
   TermCorpus,
   topicCounts,
   DEFAULT_TOPICS,
@@ -25,6 +24,7 @@ import { SearchIndex } from '../src/index/search.js';
 import { normalizeKey } from '../src/ingest/text.js';
 import { loadCorpus } from './quality/evalset.js';
 import { fmt, quantile, table } from './util.js';
+import { mulberry32 as prng } from '../src/core/random.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 

@@ -25,6 +25,8 @@
 // split the work over worker threads.
 
 import { UMAP } from 'umap-js';
+import { mulberry32 } from '../core/random.js';
+export { mulberry32 } from '../core/random.js';
 
 export interface MapInput {
   ids: readonly string[];
@@ -62,18 +64,6 @@ const DEFAULT_EPOCHS = 200;
 const DEFAULT_MAX_FIT = 20_000;
 /** Up to this many points, neighbours are computed exactly (n² dot products). */
 const EXACT_KNN_MAX = 5_000;
-
-/** mulberry32: a small, fast, well-mixed seeded PRNG with uniform output in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** FNV-1a hash of a string (for choosing a stable sample of ids). */
 function fnv1a(s: string): number {

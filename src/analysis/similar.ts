@@ -23,6 +23,7 @@
 // Everything is deterministic: fixed iteration orders, ties broken by corpus order.
 
 import { fold, tokenize } from '../index/analyze.js';
+import { mulberry32 } from '../core/random.js';
 
 export interface SimilarInput {
   ids: readonly string[];
@@ -633,17 +634,5 @@ function svmRank(
     }),
     explanation: idx.readable(weights, 10),
     unknown,
-  };
-}
-
-/** mulberry32: a small seeded PRNG, uniform in [0, 1). */
-function mulberry32(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }

@@ -17,6 +17,7 @@
 // the same topics; the default method uses no randomness at all, and `kmeans` a seeded PRNG.
 
 import { fold, stem, STOP_WORDS, tokenize, type Token } from '../index/analyze.js';
+import { mulberry32 as prng } from '../core/random.js';
 
 export type TopicMethod = 'ward' | 'kmeans' | 'ward-kmeans';
 
@@ -257,18 +258,6 @@ function clusterPoints(
   const w = ward(rowsOf(X, n, dim), new Array<number>(n).fill(1), n, dim, k);
   if (o.method === 'ward') return w;
   return lloyd(X, n, dim, k, centroids(X, n, dim, w, k), o.maxIterations).labels;
-}
-
-/** Seeded PRNG (mulberry32): uniform numbers in [0, 1). */
-export function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function sqDist(X: Float64Array, i: number, dim: number, c: Float64Array): number {

@@ -7,6 +7,8 @@
 // Layout: level 0 is one Int32Array of n × (M0 + 1) slots (slot 0 = neighbour count); upper
 // levels, which only ~1/M of the nodes reach, are per-level maps node → Int32Array(M + 1).
 
+import { mulberry32 } from '../core/random.js';
+
 export interface AnnOptions {
   /** Neighbours per node on upper levels (level 0 keeps 2M). */
   m: number;
@@ -100,17 +102,6 @@ class MinHeap {
     keys[i] = key;
     vals[i] = val;
   }
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export class HnswIndex {

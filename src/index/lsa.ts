@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import { roots as terms } from './analyze.js';
 import { normalize, type Embedder } from './embedder.js';
+import { mulberry32 } from '../core/random.js';
 
 export interface LsaOptions {
   dims: number;
@@ -222,16 +223,9 @@ function tfidfRow(
   return { idx, val };
 }
 
-/** Seeded PRNG (mulberry32) and standard normals by Box-Muller. */
+/** Standard normals by Box-Muller from the seeded PRNG. */
 function gaussian(seed: number): () => number {
-  let s = seed >>> 0;
-  const uniform = () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const uniform = mulberry32(seed);
   return () => {
     const u = Math.max(uniform(), 1e-12);
     return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * uniform());
