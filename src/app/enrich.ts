@@ -2,8 +2,7 @@
 // it, and apply it again whenever the corpus is re-ingested, so a fresh ingest never drops
 // what enrichment added. The join itself is pure (src/ingest/enrich.ts).
 
-import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { ConfscopeError } from '../core/errors.js';
 import type { PaperRecord } from '../core/types.js';
@@ -109,18 +108,11 @@ export async function enrichCorpusWith(
     sourceHash: info.sourceHash,
     warnings: info.warnings,
   });
-  const entry: EnrichmentEntry = {
-    source,
-    path: file,
-    label: parsed.path,
-    ...(opts.format ? { format: opts.format } : {}),
-    hash: parsed.sourceHash,
-    appliedAt: new Date().toISOString(),
-    matched: report.corpusRecords - report.unmatched.length,
-    unmatched: report.unmatched.length,
-  };
-  const log = (await enrichmentLog(store, corpus)).filter((e) => e.source !== source);
-  await saveLog(store, corpus, [...log, entry]);
+  await rememberEnrichment(
+    store,
+    corpus,
+    enrichmentEntry(source, file, parsed, report, opts.format),
+  );
   return { report, parsed, summary };
 }
 
@@ -143,20 +135,39 @@ export async function reapplyEnrichments(
       warnings.push(`enrichment "${e.source}" not re-applied: ${e.path} is gone`);
       continue;
     }
-    const hash = createHash('sha256').update(readFileSync(e.path)).digest('hex');
-    if (hash !== e.hash) {
+    const parsed = parseInputFile(e.path, e.format, e.label);
+    if (parsed.sourceHash !== e.hash) {
       warnings.push(
         `enrichment "${e.source}" not re-applied: ${e.path} changed since it was applied (run \`confscope enrich\` again)`,
       );
       continue;
     }
-    const parsed = parseInputFile(e.path, e.format, e.label);
     out = enrichRecords(out, parsed.records, e.source).records;
   }
   return { records: out, warnings };
 }
 
-/** Record an enrichment applied in memory (the default corpus's, at `start`). */
+/** The log entry of an enrichment of `report` from the file at `path`, parsed as `parsed`. */
+export function enrichmentEntry(
+  source: string,
+  path: string,
+  parsed: ParsedFile,
+  report: EnrichReport,
+  format?: InputFormat,
+): EnrichmentEntry {
+  return {
+    source,
+    path,
+    label: parsed.path,
+    ...(format ? { format } : {}),
+    hash: parsed.sourceHash,
+    appliedAt: new Date().toISOString(),
+    matched: report.corpusRecords - report.unmatched.length,
+    unmatched: report.unmatched.length,
+  };
+}
+
+/** Remember an enrichment (replacing an earlier one from the same source). */
 export async function rememberEnrichment(
   store: Store,
   corpus: string,

@@ -10,7 +10,12 @@ import type { PaperRecord } from '../core/types.js';
 import type { InputFormat } from '../ingest/index.js';
 import { parseInputFile, type ParsedFile } from './input.js';
 import { enrichRecords, type EnrichReport } from '../ingest/enrich.js';
-import { enrichmentLog, reapplyEnrichments, rememberEnrichment } from './enrich.js';
+import {
+  enrichmentEntry,
+  enrichmentLog,
+  reapplyEnrichments,
+  rememberEnrichment,
+} from './enrich.js';
 import { SqliteStore } from '../store/sqlite/index.js';
 import { PostgresStore, describePgUrl, isPostgresUrl } from '../store/postgres/index.js';
 import type { CorpusInfo, IngestSummary, Store } from '../store/types.js';
@@ -162,16 +167,11 @@ export async function ensureDefaultCorpus(store: Store): Promise<{
     sourceHash: parsed.sourceHash,
     warnings: [...parsed.warnings, ...warnings],
   });
-  await rememberEnrichment(store, name, {
-    source: enrichment.source,
-    path: enrichment.path,
-    label: enrichment.label,
-    format: enrichment.format,
-    hash: sourceHash,
-    appliedAt: new Date().toISOString(),
-    matched: joined.report.corpusRecords - joined.report.unmatched.length,
-    unmatched: joined.report.unmatched.length,
-  });
+  await rememberEnrichment(
+    store,
+    name,
+    enrichmentEntry(enrichment.source, enrichment.path, source, joined.report, enrichment.format),
+  );
   const corpus = (await store.listCorpora()).find((c) => c.name === name);
   return { reused: false, corpus, result: { summary, parsed }, enrichment: joined.report };
 }
