@@ -19,6 +19,7 @@ import { SearchIndex, type SearchDoc } from '../index/search.js';
 import type { Store } from '../store/types.js';
 import { loadOrBuildAnn, loadOrFitLsa } from './embeddings.js';
 import { loadSearchDocs } from './docs.js';
+import { corporaSignature, loadOrBuildLexical } from './saved-index.js';
 
 /** Bump when the shape or the methods change: saved analyses of another version are rebuilt. */
 export const ANALYSIS_VERSION = 1;
@@ -85,10 +86,16 @@ export async function openAnalysis(
   store: Store,
   opts: { rebuild?: boolean; onProgress?: (p: AnalysisProgress) => void } = {},
 ): Promise<Analysis & { computed: boolean }> {
+  const signature = await corporaSignature(store);
   const allDocs = await loadSearchDocs(store);
   const allTexts = allDocs.map((d) => SearchIndex.semanticText(d));
   const fitted = await loadOrFitLsa(store, allTexts);
-  const index = SearchIndex.build(allDocs, { fitted, ann: await loadOrBuildAnn(store, fitted) });
+  const { index: lexical } = await loadOrBuildLexical(store, allDocs, signature);
+  const index = SearchIndex.build(allDocs, {
+    fitted,
+    ann: await loadOrBuildAnn(store, fitted),
+    lexical,
+  });
   // The analysis covers each paper once: a paper held by several corpora (same id, or the same
   // paper recognised across sources) counts by its first record.
   const seen = new Set<string>();

@@ -1,10 +1,15 @@
-// BM25F over a few weighted fields. Postings are frozen into typed arrays after the build;
-// phrases are verified by re-tokenising candidate fields, so no positional index is kept.
+// BM25F over a few weighted fields, in flat typed arrays: a sorted vocabulary, one offsets
+// array into one array of document ids and one of per-field term frequencies (interleaved,
+// capped at 255). No object per term, so a million papers' index is a few arrays that are
+// saved to the store and loaded back without rebuilding (`toParts` / `fromParts`). Phrases are
+// verified by re-tokenising candidate fields, so no positional index is kept.
 
-import { rootKey, tokenize, type Token } from './analyze.js';
+import { rootKey, tokenize } from './analyze.js';
+import type { Token } from './analyze.js';
 
 export const FIELDS = ['title', 'authors', 'abstract', 'keywords'] as const;
 export type Field = (typeof FIELDS)[number];
+const NF = FIELDS.length;
 
 export interface FieldParams {
   weight: number;
@@ -29,97 +34,260 @@ export const DEFAULT_BM25: Bm25Params = {
 
 export type FieldTexts = Partial<Record<Field, string>>;
 
-interface Posting {
-  docs: Uint32Array;
-  /** tf[f * docs.length + i]: frequency of the term in field f of docs[i]. */
-  tf: Uint16Array;
-}
-
 export interface TermScore {
   doc: number;
   score: number;
 }
 
+/** Bump when the saved layout changes: a saved index of another format is rebuilt. */
+export const LEXICAL_FORMAT = 1;
+
+/** The arrays of a built index, as saved (see toParts). */
+export interface LexicalParts {
+  header: { format: number; size: number; params: Bm25Params; terms: number; postings: number };
+  /** The sorted vocabulary, joined by newlines (terms never contain one). */
+  vocabulary: string;
+  offsets: Uint32Array;
+  docs: Uint32Array;
+  tf: Uint8Array;
+  fieldLen: Uint16Array;
+  /** Bit f set when the term occurs in field f of some document. */
+  fieldMask: Uint8Array;
+}
+
+/** Growable typed-array columns for postings gathered during a build. */
+class PostingBuffer {
+  term = new Uint32Array(1 << 16);
+  doc = new Uint32Array(1 << 16);
+  tf = new Uint8Array((1 << 16) * NF);
+  length = 0;
+
+  push(term: number, doc: number, tf: Uint8Array, at: number): void {
+    if (this.length === this.term.length) {
+      const cap = this.term.length * 2;
+      const grow = <T extends Uint32Array | Uint8Array>(a: T, size: number): T => {
+        const b = new (a.constructor as new (n: number) => T)(size);
+        b.set(a);
+        return b;
+      };
+      this.term = grow(this.term, cap);
+      this.doc = grow(this.doc, cap);
+      this.tf = grow(this.tf, cap * NF);
+    }
+    const i = this.length++;
+    this.term[i] = term;
+    this.doc[i] = doc;
+    this.tf.set(tf.subarray(at, at + NF), i * NF);
+  }
+}
+
 export class LexicalIndex {
-  private readonly postings = new Map<string, Posting>();
-  /** Sorted vocabulary, for prefix expansion and typo candidates. */
+  /** Sorted vocabulary, for lookups, prefix expansion and typo candidates. */
   readonly vocabulary: string[];
-  /** Surface words seen for each term (first few), for typo tolerance over real words. */
-  private readonly fieldLen: Uint16Array[];
-  private readonly avgLen: number[];
   readonly size: number;
+  private readonly offsets: Uint32Array;
+  private readonly postDocs: Uint32Array;
+  /** tf[p * 4 + f]: frequency of the term in field f of the p-th posting's document. */
+  private readonly postTf: Uint8Array;
+  private readonly fieldLen: Uint16Array;
+  private readonly fieldMask: Uint8Array;
+  private readonly avgLen: number[];
 
   private constructor(
+    parts: Omit<LexicalParts, 'vocabulary' | 'header'>,
+    vocabulary: string[],
     size: number,
-    postings: Map<string, Posting>,
-    fieldLen: Uint16Array[],
     readonly params: Bm25Params,
   ) {
     this.size = size;
-    this.postings = postings;
-    this.fieldLen = fieldLen;
-    this.avgLen = fieldLen.map((lens) => {
+    this.vocabulary = vocabulary;
+    this.offsets = parts.offsets;
+    this.postDocs = parts.docs;
+    this.postTf = parts.tf;
+    this.fieldLen = parts.fieldLen;
+    this.fieldMask = parts.fieldMask;
+    this.avgLen = FIELDS.map((_, fi) => {
       let s = 0;
-      for (const l of lens) s += l;
-      return lens.length ? s / lens.length || 1 : 1;
+      for (let d = 0; d < size; d++) s += this.fieldLen[fi * size + d] ?? 0;
+      return size ? s / size || 1 : 1;
     });
-    this.vocabulary = [...postings.keys()].sort();
   }
 
-  static build(docs: readonly FieldTexts[], params: Bm25Params = DEFAULT_BM25): LexicalIndex {
+  static build(
+    docs: readonly FieldTexts[],
+    params: Bm25Params = DEFAULT_BM25,
+    onProgress?: (done: number) => void,
+  ): LexicalIndex {
     const n = docs.length;
-    const fieldLen = FIELDS.map(() => new Uint16Array(n));
-    const acc = new Map<string, { docs: number[]; tf: number[][] }>();
-    docs.forEach((doc, d) => {
-      FIELDS.forEach((f, fi) => {
-        const text = doc[f];
-        if (!text) return;
+    const fieldLen = new Uint16Array(NF * n);
+    // Terms and Porter roots share one id space; roots are filed under rootKey(root).
+    const termIds = new Map<string, number>();
+    const rootIds = new Map<string, number>();
+    const keys: string[] = [];
+    const idOf = (map: Map<string, number>, k: string, prefix: string): number => {
+      let id = map.get(k);
+      if (id === undefined) {
+        id = keys.length;
+        keys.push(prefix ? prefix + k : k);
+        map.set(k, id);
+      }
+      return id;
+    };
+    const rootPrefix = rootKey('');
+    const buf = new PostingBuffer();
+    // Per-document scratch: the slot of each term id seen in this document (stamped by doc).
+    let stamp = new Int32Array(1024).fill(-1);
+    let slot = new Uint32Array(1024);
+    let local = new Uint8Array(256 * NF);
+    const localIds: number[] = [];
+    const count = (id: number, d: number, fi: number): void => {
+      if (id >= stamp.length) {
+        const s2 = new Int32Array(stamp.length * 2).fill(-1);
+        s2.set(stamp);
+        stamp = s2;
+        const l2 = new Uint32Array(slot.length * 2);
+        l2.set(slot);
+        slot = l2;
+      }
+      if (stamp[id] !== d) {
+        stamp[id] = d;
+        slot[id] = localIds.length;
+        if ((localIds.length + 1) * NF > local.length) {
+          const g = new Uint8Array(local.length * 2);
+          g.set(local);
+          local = g;
+        }
+        local.fill(0, localIds.length * NF, (localIds.length + 1) * NF);
+        localIds.push(id);
+      }
+      const at = (slot[id] ?? 0) * NF + fi;
+      if ((local[at] ?? 0) < 255) local[at] = (local[at] ?? 0) + 1;
+    };
+    for (let d = 0; d < n; d++) {
+      const doc = docs[d] ?? {};
+      localIds.length = 0;
+      for (let fi = 0; fi < NF; fi++) {
+        const text = doc[FIELDS[fi] ?? 'abstract'];
+        if (!text) continue;
         const toks = tokenize(text);
-        const lens = fieldLen[fi];
-        if (lens) lens[d] = Math.min(65535, toks.length);
-        const counts = new Map<string, number>();
+        fieldLen[fi * n + d] = Math.min(65535, toks.length);
         for (const t of toks) {
-          counts.set(t.term, (counts.get(t.term) ?? 0) + 1);
+          count(idOf(termIds, t.term, ''), d, fi);
           // The Porter root is filed too, so related forms match (with a lower query weight).
-          const rk = rootKey(t.root);
-          counts.set(rk, (counts.get(rk) ?? 0) + 1);
+          count(idOf(rootIds, t.root, rootPrefix), d, fi);
         }
-        for (const [term, c] of counts) {
-          let p = acc.get(term);
-          if (!p) {
-            p = { docs: [], tf: FIELDS.map(() => []) };
-            acc.set(term, p);
-          }
-          if (p.docs[p.docs.length - 1] !== d) {
-            p.docs.push(d);
-            for (const arr of p.tf) arr.push(0);
-          }
-          const row = p.tf[fi];
-          if (row) row[row.length - 1] = Math.min(65535, c);
-        }
-      });
-    });
-    const postings = new Map<string, Posting>();
-    for (const [term, p] of acc) {
-      const m = p.docs.length;
-      const tf = new Uint16Array(FIELDS.length * m);
-      p.tf.forEach((row, fi) => tf.set(row, fi * m));
-      postings.set(term, { docs: Uint32Array.from(p.docs), tf });
+      }
+      for (let j = 0; j < localIds.length; j++) buf.push(localIds[j] ?? 0, d, local, j * NF);
+      if (onProgress && (d + 1) % 10_000 === 0) onProgress(d + 1);
     }
-    return new LexicalIndex(n, postings, fieldLen, params);
+    // Sort the vocabulary; postings by term (counting sort), documents ascending within a term.
+    const order = keys.map((_, i) => i).sort((a, b) => cmp(keys[a] ?? '', keys[b] ?? ''));
+    const rank = new Uint32Array(keys.length);
+    order.forEach((id, r) => (rank[id] = r));
+    const V = keys.length;
+    const P = buf.length;
+    const offsets = new Uint32Array(V + 1);
+    for (let p = 0; p < P; p++) {
+      const r = (rank[buf.term[p] ?? 0] ?? 0) + 1;
+      offsets[r] = (offsets[r] ?? 0) + 1;
+    }
+    for (let r = 0; r < V; r++) offsets[r + 1] = (offsets[r + 1] ?? 0) + (offsets[r] ?? 0);
+    const fill = offsets.slice(0, V);
+    const postDocs = new Uint32Array(P);
+    const postTf = new Uint8Array(P * NF);
+    const fieldMask = new Uint8Array(V);
+    for (let p = 0; p < P; p++) {
+      const r = rank[buf.term[p] ?? 0] ?? 0;
+      const at = fill[r] ?? 0;
+      fill[r] = at + 1;
+      postDocs[at] = buf.doc[p] ?? 0;
+      let mask = fieldMask[r] ?? 0;
+      for (let fi = 0; fi < NF; fi++) {
+        const v = buf.tf[p * NF + fi] ?? 0;
+        postTf[at * NF + fi] = v;
+        if (v) mask |= 1 << fi;
+      }
+      fieldMask[r] = mask;
+    }
+    return new LexicalIndex(
+      { offsets, docs: postDocs, tf: postTf, fieldLen, fieldMask },
+      order.map((id) => keys[id] ?? ''),
+      n,
+      params,
+    );
+  }
+
+  /** The index as plain arrays, to save (fromParts reads them back). */
+  toParts(): LexicalParts {
+    return {
+      header: {
+        format: LEXICAL_FORMAT,
+        size: this.size,
+        params: this.params,
+        terms: this.vocabulary.length,
+        postings: this.postDocs.length,
+      },
+      vocabulary: this.vocabulary.join('\n'),
+      offsets: this.offsets,
+      docs: this.postDocs,
+      tf: this.postTf,
+      fieldLen: this.fieldLen,
+      fieldMask: this.fieldMask,
+    };
+  }
+
+  /** An index from saved arrays; throws when they do not fit together. */
+  static fromParts(p: LexicalParts): LexicalIndex {
+    const h = p.header;
+    const vocabulary = h.terms ? p.vocabulary.split('\n') : [];
+    const ok =
+      h.format === LEXICAL_FORMAT &&
+      vocabulary.length === h.terms &&
+      p.offsets.length === h.terms + 1 &&
+      p.offsets[h.terms] === h.postings &&
+      p.docs.length === h.postings &&
+      p.tf.length === h.postings * NF &&
+      p.fieldLen.length === h.size * NF &&
+      p.fieldMask.length === h.terms;
+    if (!ok) throw new Error('saved lexical index is inconsistent or of another format');
+    return new LexicalIndex(p, vocabulary, h.size, h.params);
+  }
+
+  /** The term's position in the sorted vocabulary, or -1. */
+  private idOf(term: string): number {
+    const v = this.vocabulary;
+    let lo = 0;
+    let hi = v.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const c = cmp(v[mid] ?? '', term);
+      if (c === 0) return mid;
+      if (c < 0) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -1;
   }
 
   df(term: string): number {
-    return this.postings.get(term)?.docs.length ?? 0;
+    const t = this.idOf(term);
+    return t < 0 ? 0 : (this.offsets[t + 1] ?? 0) - (this.offsets[t] ?? 0);
   }
 
   has(term: string): boolean {
-    return this.postings.has(term);
+    return this.idOf(term) >= 0;
   }
 
   idf(term: string): number {
     const df = this.df(term);
     return Math.log(1 + (this.size - df + 0.5) / (df + 0.5));
+  }
+
+  /** Does the term occur in any of these fields of any document? */
+  inFields(term: string, fields: readonly Field[]): boolean {
+    const t = this.idOf(term);
+    if (t < 0) return false;
+    const mask = this.fieldMask[t] ?? 0;
+    return fields.some((f) => (mask >> FIELDS.indexOf(f)) & 1);
   }
 
   /**
@@ -133,47 +301,62 @@ export class LexicalIndex {
     onHit?: (doc: number) => void,
     onlyFields?: readonly Field[],
   ): void {
-    const p = this.postings.get(term);
-    if (!p) return;
-    const m = p.docs.length;
-    const idf = this.idf(term);
-    const { k1, fields } = this.params;
-    for (let i = 0; i < m; i++) {
-      const d = p.docs[i] ?? 0;
+    const t = this.idOf(term);
+    if (t < 0) return;
+    const from = this.offsets[t] ?? 0;
+    const to = this.offsets[t + 1] ?? 0;
+    const w = weight * this.idf(term);
+    const { k1 } = this.params;
+    const norm = this.fieldNorms(onlyFields);
+    const n = this.size;
+    const lens = this.fieldLen;
+    const tfs = this.postTf;
+    for (let p = from; p < to; p++) {
+      const d = this.postDocs[p] ?? 0;
       let tfw = 0;
-      for (let fi = 0; fi < FIELDS.length; fi++) {
-        const f = FIELDS[fi] ?? 'abstract';
-        if (onlyFields && !onlyFields.includes(f)) continue;
-        const tf = p.tf[fi * m + i] ?? 0;
+      for (let fi = 0; fi < NF; fi++) {
+        const tf = tfs[p * NF + fi] ?? 0;
         if (tf === 0) continue;
-        const fp = fields[f];
-        const len = this.fieldLen[fi]?.[d] ?? 0;
-        const norm = 1 - fp.b + fp.b * (len / (this.avgLen[fi] ?? 1));
-        tfw += (fp.weight * tf) / norm;
+        const nf = norm[fi];
+        if (!nf) continue;
+        const len = lens[fi * n + d] ?? 0;
+        tfw += (nf.weight * tf) / (nf.base + nf.slope * len);
       }
       if (tfw === 0) continue;
-      scores[d] = (scores[d] ?? 0) + weight * idf * (tfw / (k1 + tfw));
+      scores[d] = (scores[d] ?? 0) + (w * tfw) / (k1 + tfw);
       onHit?.(d);
     }
   }
 
-  /** Terms that occur in any of these fields of any document. */
-  *termsInFields(fields: readonly Field[]): Generator<string> {
-    const fis = fields.map((f) => FIELDS.indexOf(f));
-    for (const [term, p] of this.postings) {
-      const m = p.docs.length;
-      if (fis.some((fi) => p.tf.subarray(fi * m, (fi + 1) * m).some((x) => x > 0))) yield term;
-    }
+  /** Per field: weight and the length normalisation 1 − b + b·len/avg as base + slope·len. */
+  private fieldNorms(
+    onlyFields?: readonly Field[],
+  ): ({ weight: number; base: number; slope: number } | null)[] {
+    return FIELDS.map((f, fi) => {
+      if (onlyFields && !onlyFields.includes(f)) return null;
+      const fp = this.params.fields[f];
+      return { weight: fp.weight, base: 1 - fp.b, slope: fp.b / (this.avgLen[fi] ?? 1) };
+    });
   }
 
-  /** Documents containing the term (any field). */
+  /** Terms that occur in any of these fields of any document. */
+  *termsInFields(fields: readonly Field[]): Generator<string> {
+    let want = 0;
+    for (const f of fields) want |= 1 << FIELDS.indexOf(f);
+    for (let t = 0; t < this.vocabulary.length; t++)
+      if ((this.fieldMask[t] ?? 0) & want) yield this.vocabulary[t] ?? '';
+  }
+
+  /** Documents containing the term (any field, or this field), ascending. */
   docsWith(term: string, field?: Field): Uint32Array {
-    const p = this.postings.get(term);
-    if (!p) return new Uint32Array(0);
-    if (!field) return p.docs;
-    const m = p.docs.length;
+    const t = this.idOf(term);
+    if (t < 0) return new Uint32Array(0);
+    const from = this.offsets[t] ?? 0;
+    const to = this.offsets[t + 1] ?? 0;
+    const all = this.postDocs.subarray(from, to);
+    if (!field) return all;
     const fi = FIELDS.indexOf(field);
-    return p.docs.filter((_, i) => (p.tf[fi * m + i] ?? 0) > 0);
+    return all.filter((_, i) => (this.postTf[(from + i) * NF + fi] ?? 0) > 0);
   }
 
   /** Vocabulary terms starting with `prefix` (at most `limit`, most frequent first). */
@@ -183,7 +366,7 @@ export class LexicalIndex {
     let hi = v.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if ((v[mid] ?? '') < prefix) lo = mid + 1;
+      if (cmp(v[mid] ?? '', prefix) < 0) lo = mid + 1;
       else hi = mid;
     }
     const out: string[] = [];
@@ -217,6 +400,9 @@ export class LexicalIndex {
     return this.firstLetter;
   }
 }
+
+/** Code-unit order, the order of the sorted vocabulary. */
+const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Edit distance counting an adjacent transposition as one edit (OSA), early exit above `max`. */
 export function editDistance(a: string, b: string, max = Infinity): number {

@@ -118,7 +118,6 @@ export class SearchIndex {
   private readonly lsaVectors: Float32Array;
   private readonly extra: VectorSet[];
   private readonly authors = new Map<string, AuthorEntry>();
-  private readonly contentTerms = new Set<string>();
   /** Maps a `dataset:` value to the canonical name papers carry in `datasets` (when known). */
   datasetName: (value: string) => string | undefined = () => undefined;
   private readonly tokenCache = new Map<number, Token[]>();
@@ -130,19 +129,13 @@ export class SearchIndex {
     lsa: LsaModel,
     lsaVectors: Float32Array,
     extra: VectorSet[],
+    lexical?: LexicalIndex,
   ) {
     this.docs = docs;
     this.lsa = lsa;
     this.lsaVectors = lsaVectors;
     this.extra = extra;
-    this.lexical = LexicalIndex.build(
-      docs.map((d) => ({
-        title: d.title ?? '',
-        authors: d.authors.join(', '),
-        abstract: d.abstract,
-        keywords: (d.keywords ?? []).join(', '),
-      })),
-    );
+    this.lexical = lexical ?? SearchIndex.buildLexical(docs);
     docs.forEach((d, i) => {
       for (const a of d.authors) {
         const key = fold(a)
@@ -155,7 +148,23 @@ export class SearchIndex {
         e.docs.push(i);
       }
     });
-    for (const t of this.lexical.termsInFields(['title', 'abstract'])) this.contentTerms.add(t);
+  }
+
+  /** The BM25F index of these papers (what `build` makes unless given one, e.g. loaded). */
+  static buildLexical(
+    docs: readonly SearchDoc[],
+    onProgress?: (done: number) => void,
+  ): LexicalIndex {
+    return LexicalIndex.build(
+      docs.map((d) => ({
+        title: d.title ?? '',
+        authors: d.authors.join(', '),
+        abstract: d.abstract,
+        keywords: (d.keywords ?? []).join(', '),
+      })),
+      undefined,
+      onProgress,
+    );
   }
 
   /** The text LSA sees for a paper: the title counts twice. */
@@ -178,6 +187,8 @@ export class SearchIndex {
        * semantic search; by default built when there are more than ANN_MIN_DOCS papers.
        */
       ann?: HnswIndex | null;
+      /** The lexical index of these documents, in this order (e.g. loaded from the store). */
+      lexical?: LexicalIndex;
     } = {},
   ): SearchIndex {
     const { model, vectors } =
@@ -186,7 +197,9 @@ export class SearchIndex {
         docs.map((d) => SearchIndex.semanticText(d)),
         opts.lsa,
       );
-    const index = new SearchIndex(docs, model, vectors, opts.extra ?? []);
+    if (opts.lexical && opts.lexical.size !== docs.length)
+      throw new Error('the lexical index given was built over other documents');
+    const index = new SearchIndex(docs, model, vectors, opts.extra ?? [], opts.lexical);
     index.annIndex =
       opts.ann !== undefined
         ? opts.ann
@@ -456,7 +469,9 @@ export class SearchIndex {
           !tried.has(key) &&
           tried.add(key).size <= FUZZY_NAME_WINDOWS &&
           // Only words the titles and abstracts never use can be a misspelt name ("pieter abeel").
-          win.every((w) => !STOP_WORDS.has(w) && !this.contentTerms.has(analyzeTerm(w)))
+          win.every(
+            (w) => !STOP_WORDS.has(w) && !this.lexical.inFields(analyzeTerm(w), CONTENT_FIELDS),
+          )
         ) {
           let best: AuthorEntry | undefined;
           let bestD = 3;
@@ -722,6 +737,9 @@ export class SearchIndex {
     };
   }
 }
+
+/** A word these fields use is not taken for a misspelt author name. */
+const CONTENT_FIELDS: readonly Field[] = ['title', 'abstract'];
 
 /** Above this many papers, semantic search goes through the ANN index (exact below). */
 export const ANN_MIN_DOCS = 20_000;

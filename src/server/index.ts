@@ -1,6 +1,5 @@
 // Start the HTTP server on a store: build the search index, listen, shut down cleanly.
 
-import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
@@ -8,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
 import { openAnalysis, type AnalysisProgress } from '../app/analysis.js';
+import { corporaSignature } from '../app/saved-index.js';
 import type { Store } from '../store/types.js';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { ConfscopeError } from '../core/errors.js';
@@ -54,7 +54,7 @@ export async function startServer(
   let served = '';
   let building: Promise<void> | undefined;
   const rebuild = async (onProgress?: (p: AnalysisProgress) => void) => {
-    const before = await dataSignature(store);
+    const before = await corporaSignature(store);
     const analysis = await openAnalysis(store, { onProgress });
     const corpora = await store.listCorpora();
     app = createApp({
@@ -77,7 +77,7 @@ export async function startServer(
   if (opts.watchMs) {
     watcher = setInterval(() => {
       if (building) return;
-      dataSignature(store)
+      corporaSignature(store)
         .then((now) => (now !== served ? build() : undefined))
         // A database that is briefly unreachable is looked at again on the next tick.
         .catch(() => undefined);
@@ -122,13 +122,3 @@ export async function startServer(
  * What the served data depends on, cheap to read: every corpus's source, size and ingest time,
  * and the enrichments applied to it (an enrichment rewrites records without a new source).
  */
-async function dataSignature(store: Store): Promise<string> {
-  const parts: string[] = [];
-  for (const c of await store.listCorpora()) {
-    const log = await store.getModel(`enrichment:${c.name}`);
-    parts.push(
-      `${c.name}\u0000${c.sourceHash}\u0000${c.papers}\u0000${c.ingestedAt}\u0000${log ? createHash('sha256').update(log).digest('hex') : ''}`,
-    );
-  }
-  return parts.join('\n');
-}

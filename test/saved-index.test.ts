@@ -1,0 +1,159 @@
+// The BM25F index saved in the store and loaded back (src/app/saved-index.ts): the loaded index
+// answers exactly as a fresh one, a changed corpus or a damaged save is never used, and a new
+// save frees the old one. On both backends.
+
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  docsFingerprint,
+  loadLexical,
+  loadOrBuildLexical,
+  saveLexical,
+} from '../src/app/saved-index.js';
+import { LexicalIndex } from '../src/index/lexical.js';
+import { SearchIndex, type SearchDoc } from '../src/index/search.js';
+import { listingById } from './helpers.js';
+import { openTestStore, useBackend, type TestBackend } from './test-store.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'confscope-saved-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const docs: SearchDoc[] = [...listingById.values()].map((r) => ({ ...r, corpus: 'iclr2020' }));
+const QUERY_TERMS = ['graph', 'neural', '~optim', 'adversari', 'transformer', 'bengio', 'zzz'];
+
+/** Every document's score for each term, and the term statistics the query path uses. */
+function answers(ix: LexicalIndex) {
+  return QUERY_TERMS.map((t) => {
+    const scores = new Float64Array(ix.size);
+    ix.accumulate(t, 1, scores);
+    return {
+      df: ix.df(t),
+      idf: ix.idf(t),
+      titleOnly: [...ix.docsWith(t, 'title')],
+      scores: [...scores],
+    };
+  });
+}
+
+let n = 0;
+for (const backend of ['sqlite', 'postgres'] as TestBackend[]) {
+  describe(`saved BM25F index (${backend})`, () => {
+    const open = () => {
+      useBackend(backend);
+      return openTestStore(join(dir, `s${n++}.db`));
+    };
+
+    it('loads back an index that answers exactly as the one saved', async () => {
+      const store = await open();
+      try {
+        const built = SearchIndex.buildLexical(docs);
+        const fp = docsFingerprint(docs, 'sig');
+        await saveLexical(store, fp, built);
+        const loaded = await loadLexical(store, fp);
+        expect(loaded).not.toBeNull();
+        if (!loaded) return;
+        expect(loaded.size).toBe(docs.length);
+        expect(loaded.vocabulary).toEqual(built.vocabulary);
+        expect(answers(loaded)).toEqual(answers(built));
+        expect(loaded.expandPrefix('gra', 10)).toEqual(built.expandPrefix('gra', 10));
+        // A search index on the loaded one ranks as a freshly built one.
+        const a = SearchIndex.build(docs);
+        const b = SearchIndex.build(docs, { lexical: loaded });
+        for (const q of [
+          'graph neural networks',
+          'title:adversarial robust*',
+          '"lottery ticket"',
+        ]) {
+          const ra = await a.search(q, { mode: 'lexical', limit: 20 });
+          const rb = await b.search(q, { mode: 'lexical', limit: 20 });
+          expect(rb.hits.map((h) => [h.id, h.score])).toEqual(ra.hits.map((h) => [h.id, h.score]));
+          expect(rb.total).toBe(ra.total);
+        }
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('is not used for other papers, nor when damaged, and a new save blanks the old', async () => {
+      const store = await open();
+      try {
+        const fp1 = docsFingerprint(docs, 'sig');
+        await saveLexical(store, fp1, SearchIndex.buildLexical(docs));
+        expect(await loadLexical(store, 'another')).toBeNull();
+        // One chunk overwritten (e.g. by a concurrent save): rejected, not half-read.
+        const ptr = JSON.parse(
+          Buffer.from((await store.getModel('lexical-index')) ?? new Uint8Array()).toString(),
+        ) as { chunks: Record<string, string[]> };
+        const docsChunk = ptr.chunks.docs?.[0] ?? '';
+        const saved = await store.getModel(docsChunk);
+        await store.putModel(docsChunk, new Uint8Array(8));
+        expect(await loadLexical(store, fp1)).toBeNull();
+        await store.putModel(docsChunk, saved ?? new Uint8Array());
+        expect(await loadLexical(store, fp1)).not.toBeNull();
+
+        const fewer = docs.slice(0, 100);
+        const fp2 = docsFingerprint(fewer, 'sig');
+        await saveLexical(store, fp2, SearchIndex.buildLexical(fewer));
+        expect((await loadLexical(store, fp2))?.size).toBe(100);
+        expect(await loadLexical(store, fp1)).toBeNull();
+        for (const keys of Object.values(ptr.chunks))
+          for (const k of keys) expect((await store.getModel(k))?.length ?? 0).toBe(0);
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('loadOrBuildLexical saves a large corpus once and loads it the next time', async () => {
+      const store = await open();
+      try {
+        // Eight copies of the listing under distinct corpora: above the save threshold.
+        const many = Array.from({ length: 8 }, (_, c) =>
+          docs.map((d) => ({ ...d, corpus: `c${c}` })),
+        ).flat();
+        const first = await loadOrBuildLexical(store, many, 'sig');
+        expect(first.loaded).toBe(false);
+        const again = await loadOrBuildLexical(store, many, 'sig');
+        expect(again.loaded).toBe(true);
+        expect(answers(again.index)).toEqual(answers(first.index));
+        // A new ingest (another signature) rebuilds.
+        expect((await loadOrBuildLexical(store, many, 'sig2')).loaded).toBe(false);
+      } finally {
+        await store.close();
+      }
+    });
+  });
+}
+
+describe('docsFingerprint', () => {
+  it('changes with any paper, its order or the corpora signature, and only then', () => {
+    const base = docsFingerprint(docs, 's');
+    expect(
+      docsFingerprint(
+        docs.map((d) => ({ ...d })),
+        's',
+      ),
+    ).toBe(base);
+    expect(docsFingerprint(docs, 't')).not.toBe(base);
+    expect(docsFingerprint([...docs].reverse(), 's')).not.toBe(base);
+    const edit = (f: (d: SearchDoc) => SearchDoc) =>
+      docsFingerprint(
+        docs.map((d, i) => (i === 300 ? f(d) : d)),
+        's',
+      );
+    expect(edit((d) => ({ ...d, title: `${d.title ?? ''}!` }))).not.toBe(base);
+    expect(edit((d) => ({ ...d, authors: [...d.authors, 'X'] }))).not.toBe(base);
+    expect(edit((d) => ({ ...d, abstract: `${d.abstract} more` }))).not.toBe(base);
+    expect(edit((d) => ({ ...d, keywords: ['k'] }))).not.toBe(base);
+  });
+
+  it('rejects parts that do not fit together', () => {
+    const p = SearchIndex.buildLexical(docs.slice(0, 50)).toParts();
+    expect(() => LexicalIndex.fromParts({ ...p, docs: p.docs.subarray(1) })).toThrow();
+    expect(() =>
+      LexicalIndex.fromParts({ ...p, header: { ...p.header, format: p.header.format + 1 } }),
+    ).toThrow();
+    expect(LexicalIndex.fromParts(p).size).toBe(50);
+  });
+});
