@@ -3,12 +3,21 @@
 // processes on one database need (readers during an ingest, concurrent writers and
 // migrations, pooled connections, clean shutdown). Every test gets a fresh database.
 
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, readFileSync } from 'node:fs';
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
+import { ConfscopeError } from '../src/core/errors.js';
 import { loadSearchDocs } from '../src/app/docs.js';
 import type { PaperRecord } from '../src/core/types.js';
 import { parseListing } from '../src/ingest/listing.js';
-import { PostgresStore, anyWordTerms, describePgUrl } from '../src/store/postgres/index.js';
+import {
+  PostgresStore,
+  PostgresStoreError,
+  anyWordTerms,
+  describePgUrl,
+  isStoreUnavailable,
+} from '../src/store/postgres/index.js';
 import { PG_MIGRATIONS } from '../src/store/postgres/migrations.js';
 import { SqliteStore } from '../src/store/sqlite/index.js';
 import { runStoreContract, type StoreHarness } from './store.contract.js';
@@ -431,4 +440,151 @@ describe('PostgreSQL with several processes on one database', () => {
       );
       expect(conns?.n).toBe(0);
     }));
+});
+
+/** The rejection of `p` (fails the test when it resolves). */
+async function rejection(p: Promise<unknown>): Promise<unknown> {
+  return p.then(
+    () => new Error('expected a rejection'),
+    (e: unknown) => e,
+  );
+}
+
+/** A STORE_ERROR naming the operation, from the database being unreachable, driver error kept. */
+function expectUnavailable(e: unknown, operation: RegExp): void {
+  expect(e).toBeInstanceOf(ConfscopeError);
+  expect(e).toBeInstanceOf(PostgresStoreError);
+  const err = e as PostgresStoreError;
+  expect(err.code).toBe('STORE_ERROR');
+  expect(err.message).toMatch(operation);
+  expect(err.message).not.toMatch(/\n\s+at /);
+  expect(isStoreUnavailable(err)).toBe(true);
+  expect(err.cause).toBeDefined();
+  expect(err.cause).not.toBeInstanceOf(ConfscopeError);
+}
+
+describe('PostgreSQL store errors', () => {
+  it('every method called while the database is down rejects with STORE_ERROR, and works again once it is back', async () => {
+    // Its own throwaway cluster (scripts/pg-throwaway.sh), so the shared test server keeps
+    // running; an unhandled 'error' event from the driver would fail the run.
+    const root = new URL('..', import.meta.url).pathname;
+    const dir = mkdtempSync(join(tmpdir(), 'confscope-pgdown-'));
+    chmodSync(dir, 0o755);
+    const cluster = join(dir, 'cluster');
+    const pgctl = (cmd: string) =>
+      execFileSync('bash', [join(root, 'scripts/pg-throwaway.sh'), cmd, cluster], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      }).trim();
+    try {
+      const store = await PostgresStore.open(pgctl('start'), { connectTimeoutMs: 3000 });
+      try {
+        const docs = [doc('a', 'Graph networks', 'About graphs.')];
+        await store.replaceCorpus('c', docs, meta());
+        await store.putModel('m', new Uint8Array([1, 2, 3]));
+        pgctl('pause');
+        const v = new Float32Array([1, 2]);
+        const calls: [Promise<unknown>, RegExp][] = [
+          [store.replaceCorpus('c', docs, meta('h2')), /ingest of corpus "c" failed/],
+          [store.beginStaged('c', 'h3'), /staging of corpus "c" failed/],
+          [store.appendStaged('c', docs), /staging of corpus "c" failed/],
+          [store.commitStaged('c', meta('h3')), /ingest of corpus "c" failed/],
+          [store.listPapers(), /listing papers failed/],
+          [store.listPapers('c'), /listing papers of corpus "c" failed/],
+          [store.getPaper('a'), /reading paper "a" failed/],
+          [store.listCorpora(), /listing corpora failed/],
+          [store.getVectors('lsa', ['h']), /reading lsa vectors failed/],
+          [store.putVectors('lsa', [['h', v]]), /saving lsa vectors failed/],
+          [store.getModel('m'), /reading model "m" failed/],
+          [store.putModel('m', new Uint8Array([4])), /saving model "m" failed/],
+          [store.schemaVersion(), /reading the schema version failed/],
+          [store.searchText('graph'), /full-text search failed/],
+        ];
+        for (const [call, operation] of calls) {
+          const e = await rejection(call);
+          expectUnavailable(e, operation);
+          expect((e as Error).message).toMatch(/cannot connect to PostgreSQL|connection/);
+        }
+        // A second round meets no stale state (the pool dropped its dead connections).
+        expectUnavailable(await rejection(store.listCorpora()), /listing corpora/);
+
+        pgctl('resume');
+        expect((await store.listPapers('c')).map((p) => p.id)).toEqual(['a']);
+        expect(await store.getModel('m')).toEqual(new Uint8Array([1, 2, 3]));
+        await store.replaceCorpus('c', docs, meta('h4'));
+        expect((await store.listCorpora()).map((c) => c.sourceHash)).toEqual(['h4']);
+      } finally {
+        await store.close();
+      }
+    } finally {
+      try {
+        pgctl('stop');
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }
+  }, 120_000);
+
+  it('a connection terminated in the middle of a transaction rejects with STORE_ERROR and does not crash', () =>
+    withStore(async (store, db) => {
+      await store.replaceCorpus('c', [doc('a', 'Old', 'Old.')], meta());
+      // Another session holds the corpus's ingest lock, so the ingest waits inside its
+      // transaction on a checked-out connection; that backend is then terminated.
+      const holder = new pg.Client({ connectionString: db.url });
+      await holder.connect();
+      try {
+        await holder.query('BEGIN');
+        await holder.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [0x636f6e66, 'c']);
+        const ingest = rejection(store.replaceCorpus('c', [doc('b', 'New', 'New.')], meta('h2')));
+        let waiting: number | undefined;
+        for (let i = 0; i < 200 && waiting === undefined; i++) {
+          const [row] = await onDatabase<{ pid: number }>(
+            db.url,
+            `SELECT pid FROM pg_stat_activity WHERE datname = current_database()
+               AND application_name = 'confscope' AND wait_event_type = 'Lock'`,
+          );
+          waiting = row?.pid;
+          if (waiting === undefined) await new Promise((r) => setTimeout(r, 50));
+        }
+        expect(waiting).toBeDefined();
+        await onDatabase(db.url, 'SELECT pg_terminate_backend($1)', [waiting]);
+        const e = await ingest;
+        expectUnavailable(e, /ingest of corpus "c" failed and was rolled back/);
+        expect((e as PostgresStoreError).pgCode).toBe('57P01');
+        // The driver reports the closed socket after the query failed: give it time to.
+        await new Promise((r) => setTimeout(r, 300));
+      } finally {
+        await holder.query('ROLLBACK').catch(() => undefined);
+        await holder.end();
+      }
+      // Nothing changed, and the store carries on with a fresh connection.
+      expect((await store.listPapers('c')).map((p) => p.id)).toEqual(['a']);
+      await store.replaceCorpus('c', [doc('b', 'New', 'New.')], meta('h2'));
+      expect((await store.listPapers('c')).map((p) => p.id)).toEqual(['b']);
+    }));
+
+  it('a query error is a STORE_ERROR naming the operation, not a connection failure', () =>
+    withStore(async (store, db) => {
+      await onDatabase(db.url, 'DROP TABLE confscope.models');
+      const e = await rejection(store.getModel('m'));
+      expect(e).toBeInstanceOf(PostgresStoreError);
+      expect((e as PostgresStoreError).code).toBe('STORE_ERROR');
+      expect((e as Error).message).toMatch(/reading model "m" failed: .*models.*does not exist/);
+      expect((e as PostgresStoreError).pgCode).toBe('42P01');
+      expect(isStoreUnavailable(e)).toBe(false);
+    }));
+
+  it('a closed store refuses with STORE_ERROR', async () => {
+    const db = await createTestDatabase('closed');
+    try {
+      const store = await PostgresStore.open(db.url);
+      await store.close();
+      const e = await rejection(store.listCorpora());
+      expect(e).toBeInstanceOf(PostgresStoreError);
+      expect((e as Error).message).toMatch(/listing corpora failed: the store is closed/);
+      expect(isStoreUnavailable(e)).toBe(false);
+    } finally {
+      await db.drop();
+    }
+  });
 });

@@ -40,6 +40,78 @@ export function describePgUrl(url: string): string {
   }
 }
 
+/**
+ * Every failure of a PostgresStore method: code STORE_ERROR, a message naming the database, the
+ * operation and the cause, and the driver's error as `cause`. `unavailable` says the database
+ * could not be reached or dropped the connection (refused, reset, timed out, shutting down:
+ * worth a retry); `pgCode` is the driver's code (a SQLSTATE such as 53100 or an errno name such
+ * as ECONNREFUSED), when there is one.
+ */
+export class PostgresStoreError extends ConfscopeError {
+  readonly unavailable: boolean;
+  readonly pgCode: string | undefined;
+  constructor(message: string, options: { cause?: unknown; unavailable?: boolean } = {}) {
+    super('STORE_ERROR', message, { cause: options.cause });
+    this.name = 'PostgresStoreError';
+    this.pgCode = driverCode(options.cause);
+    this.unavailable = options.unavailable ?? isConnectionFailure(options.cause);
+  }
+}
+
+/** Is this a STORE_ERROR from a database that could not be reached (a retry may succeed)? */
+export function isStoreUnavailable(e: unknown): boolean {
+  return e instanceof PostgresStoreError && e.unavailable;
+}
+
+/** Socket errno names that mean the server cannot be reached or dropped the connection. */
+const CONNECTION_ERRNOS = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENETDOWN',
+]);
+
+/** Messages node-postgres and pg-pool give connection failures that carry no code. */
+const CONNECTION_MESSAGES =
+  /^Connection terminated|connection timeout|timeout exceeded when trying to connect|is not queryable/i;
+
+/** The first `code` string along an error's cause chain. */
+function driverCode(e: unknown): string | undefined {
+  for (let cur = e, depth = 0; cur && depth < 8; depth++) {
+    const code = (cur as { code?: unknown }).code;
+    if (typeof code === 'string' && !(cur instanceof ConfscopeError)) return code;
+    cur = (cur as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/**
+ * A connection-class failure anywhere along the cause chain: a socket errno, SQLSTATE class 08
+ * (connection exception), 57P01–57P03 (admin/crash shutdown, cannot connect now), 53300 (too
+ * many connections), or a driver message about a lost connection.
+ */
+export function isConnectionFailure(e: unknown): boolean {
+  for (let cur = e, depth = 0; cur && depth < 8; depth++) {
+    if (cur instanceof PostgresStoreError) return cur.unavailable;
+    const { code, message } = cur as { code?: unknown; message?: unknown };
+    if (typeof code === 'string') {
+      if (CONNECTION_ERRNOS.has(code) || /^08...$|^57P0[1-3]$|^53300$/.test(code)) return true;
+    }
+    if (typeof message === 'string' && CONNECTION_MESSAGES.test(message)) return true;
+    // AggregateError (a host resolving to several addresses, every one refused).
+    const errors = (cur as { errors?: unknown }).errors;
+    if (Array.isArray(errors) && errors.some((x) => isConnectionFailure(x))) return true;
+    cur = (cur as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
 export interface PostgresStoreOptions {
   /** Refuse a database without a confscope schema (read-only commands). */
   mustExist?: boolean;
@@ -202,7 +274,7 @@ export class PostgresStore implements Store, StagedIngest {
     } catch (e) {
       await pool.end().catch(() => undefined);
       if (e instanceof ConfscopeError) throw e;
-      throw new ConfscopeError('STORE_ERROR', `${label}: ${describeError(e)}`, { cause: e });
+      throw new PostgresStoreError(`${label}: ${describeError(e)}`, { cause: e });
     }
     return store;
   }
@@ -223,14 +295,12 @@ export class PostgresStore implements Store, StagedIngest {
     if (!row) throw new Error('the server answered nothing');
     this.pgvector = row.pgvector;
     if (row.encoding !== 'UTF8') {
-      throw new ConfscopeError(
-        'STORE_ERROR',
+      throw new PostgresStoreError(
         `${this.label}: the database encoding is ${row.encoding}; confscope needs UTF8 (CREATE DATABASE … ENCODING 'UTF8')`,
       );
     }
     if (!row.migrated && mustExist) {
-      throw new ConfscopeError(
-        'STORE_ERROR',
+      throw new PostgresStoreError(
         `${this.label}: no confscope data in this database (run \`confscope ingest\` or \`confscope start\` with this --db first)`,
       );
     }
@@ -262,8 +332,7 @@ export class PostgresStore implements Store, StagedIngest {
       );
       const current = r.rows[0]?.v ?? 0;
       if (current > PG_MIGRATIONS.length) {
-        throw new ConfscopeError(
-          'STORE_ERROR',
+        throw new PostgresStoreError(
           `${this.label}: database schema version ${current} is newer than this confscope (${PG_MIGRATIONS.length}); upgrade confscope`,
         );
       }
@@ -280,6 +349,13 @@ export class PostgresStore implements Store, StagedIngest {
   private async transaction<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
     const c = await this.pool.connect();
     let broken: Error | undefined;
+    // pg-pool listens for errors only on idle clients: a checked-out one whose connection dies
+    // (server shut down, backend terminated) emits 'error', which would end the process with
+    // nobody listening. The failing query rejects anyway; the client is destroyed on release.
+    const onError = (e: Error) => {
+      broken ??= e;
+    };
+    c.on('error', onError);
     try {
       await c.query('BEGIN');
       const out = await fn(c);
@@ -291,7 +367,8 @@ export class PostgresStore implements Store, StagedIngest {
       });
       throw e;
     } finally {
-      // A connection that could not even roll back is destroyed rather than reused.
+      // A connection that could not even roll back (or that broke) is destroyed, not reused.
+      c.removeListener('error', onError);
       c.release(broken);
     }
   }
@@ -358,8 +435,7 @@ export class PostgresStore implements Store, StagedIngest {
         return summary;
       });
     } catch (e) {
-      throw new ConfscopeError(
-        'STORE_ERROR',
+      throw new PostgresStoreError(
         `${this.label}: ingest of corpus "${corpus}" failed and was rolled back (${describeError(e)})`,
         { cause: e },
       );
@@ -547,8 +623,7 @@ export class PostgresStore implements Store, StagedIngest {
         return fn(c);
       });
     } catch (e) {
-      throw new ConfscopeError(
-        'STORE_ERROR',
+      throw new PostgresStoreError(
         `${this.label}: ${what} of corpus "${corpus}" failed and was rolled back (${describeError(e)})`,
         { cause: e },
       );
@@ -665,67 +740,92 @@ export class PostgresStore implements Store, StagedIngest {
     });
   }
 
-  /** Run an operation unless the store is closing; close() waits for it to settle. */
-  private op<T>(fn: () => Promise<T>): Promise<T> {
+  /**
+   * Run an operation unless the store is closing; close() waits for it to settle. Whatever it
+   * throws reaches the caller as a PostgresStoreError (STORE_ERROR) naming the operation, the
+   * driver's error kept as `cause`.
+   */
+  private op<T>(name: string, fn: () => Promise<T>): Promise<T> {
     if (this.closing) {
       return Promise.reject(
-        new ConfscopeError('STORE_ERROR', `${this.label}: the store is closed`),
+        new PostgresStoreError(`${this.label}: ${name} failed: the store is closed`, {
+          unavailable: false,
+        }),
       );
     }
-    const p = fn();
+    // Async from the first statement, so a synchronous throw also becomes a rejection.
+    const started = (async () => fn())();
+    const p = started.catch((e: unknown) => {
+      throw this.wrap(name, e);
+    });
     this.inflight.add(p);
     const done = () => this.inflight.delete(p);
     p.then(done, done);
     return p;
   }
 
+  /** An error as a PostgresStoreError naming the operation (one already wrapped passes). */
+  private wrap(name: string, e: unknown): ConfscopeError {
+    if (e instanceof PostgresStoreError) return e;
+    // A ConfscopeError of another kind (a bad argument) is the caller's, not the database's.
+    if (e instanceof ConfscopeError && e.code !== 'STORE_ERROR') return e;
+    return new PostgresStoreError(`${this.label}: ${name} failed: ${describeError(e)}`, {
+      cause: e,
+    });
+  }
+
   replaceCorpus(corpus: string, records: PaperRecord[], meta: CorpusMeta): Promise<IngestSummary> {
-    return this.op(() => this.replaceCorpusNow(corpus, records, meta));
+    return this.op(`ingest of corpus "${corpus}"`, () =>
+      this.replaceCorpusNow(corpus, records, meta),
+    );
   }
 
   beginStaged(corpus: string, sourceHash: string): Promise<number> {
-    return this.op(() => this.beginStagedNow(corpus, sourceHash));
+    return this.op(`staging of corpus "${corpus}"`, () => this.beginStagedNow(corpus, sourceHash));
   }
 
   appendStaged(corpus: string, records: readonly PaperRecord[]): Promise<void> {
-    return this.op(() => this.appendStagedNow(corpus, records));
+    return this.op(`staging of corpus "${corpus}"`, () => this.appendStagedNow(corpus, records));
   }
 
   commitStaged(corpus: string, meta: CorpusMeta): Promise<IngestSummary> {
-    return this.op(() => this.commitStagedNow(corpus, meta));
+    return this.op(`ingest of corpus "${corpus}"`, () => this.commitStagedNow(corpus, meta));
   }
 
   listPapers(corpus?: string): Promise<PaperRecord[]> {
-    return this.op(() => this.listPapersNow(corpus));
+    return this.op(
+      corpus === undefined ? 'listing papers' : `listing papers of corpus "${corpus}"`,
+      () => this.listPapersNow(corpus),
+    );
   }
 
   getPaper(id: string, corpus?: string): Promise<PaperRecord | null> {
-    return this.op(() => this.getPaperNow(id, corpus));
+    return this.op(`reading paper "${id}"`, () => this.getPaperNow(id, corpus));
   }
 
   listCorpora(): Promise<CorpusInfo[]> {
-    return this.op(() => this.listCorporaNow());
+    return this.op('listing corpora', () => this.listCorporaNow());
   }
 
   getVectors(model: string, hashes: readonly string[]): Promise<Map<string, Float32Array>> {
-    return this.op(() => this.getVectorsNow(model, hashes));
+    return this.op(`reading ${model} vectors`, () => this.getVectorsNow(model, hashes));
   }
 
   putVectors(model: string, entries: readonly (readonly [string, Float32Array])[]): Promise<void> {
-    return this.op(() => this.putVectorsNow(model, entries));
+    return this.op(`saving ${model} vectors`, () => this.putVectorsNow(model, entries));
   }
 
   getModel(id: string): Promise<Uint8Array | null> {
-    return this.op(() => this.getModelNow(id));
+    return this.op(`reading model "${id}"`, () => this.getModelNow(id));
   }
 
   putModel(id: string, data: Uint8Array): Promise<void> {
-    return this.op(() => this.putModelNow(id, data));
+    return this.op(`saving model "${id}"`, () => this.putModelNow(id, data));
   }
 
   /** The schema version recorded in the database (0 when there is none). */
   schemaVersion(): Promise<number> {
-    return this.op(() => this.schemaVersionNow());
+    return this.op('reading the schema version', () => this.schemaVersionNow());
   }
 
   /**
@@ -735,12 +835,16 @@ export class PostgresStore implements Store, StagedIngest {
    * are dropped, and only the first MAX_QUERY_CHARS characters count.
    */
   searchText(query: string, opts: TextSearchOptions = {}): Promise<TextHit[]> {
-    return this.op(() => this.searchTextNow(query, opts));
+    return this.op('full-text search', () => this.searchTextNow(query, opts));
   }
 
   /** Let running operations finish, refuse new ones, then close every pooled connection. */
   close(): Promise<void> {
-    this.closing ??= Promise.allSettled([...this.inflight]).then(() => this.pool.end());
+    this.closing ??= Promise.allSettled([...this.inflight])
+      .then(() => this.pool.end())
+      .catch((e: unknown) => {
+        throw this.wrap('closing the store', e);
+      });
     return this.closing;
   }
 }
@@ -815,12 +919,17 @@ async function upsertPapers(
 /** A driver error as one line naming the server, never the password. */
 function describeError(e: unknown): string {
   if (e instanceof ConfscopeError) return e.message;
+  if (typeof e !== 'object' || e === null) return String(e);
   const err = e as Error & { code?: string; address?: string; port?: number };
   if (err.code === 'ECONNREFUSED' || err.code === 'ENOTFOUND' || err.code === 'EHOSTUNREACH') {
     const where = err.address ? ` at ${err.address}${err.port ? `:${err.port}` : ''}` : '';
     return `cannot connect to PostgreSQL${where} (${err.code}): is the server running?`;
   }
   if (/timeout/i.test(err.message)) return `cannot connect to PostgreSQL: ${err.message}`;
+  if (err.code === '53100') return `the database server's disk is full (${err.message})`;
+  if (err.code === '57P01' || err.code === '57P02' || err.code === '57P03')
+    return `the PostgreSQL server closed the connection or is not accepting any (${err.message})`;
+  if (isConnectionFailure(err)) return `lost the connection to PostgreSQL (${err.message})`;
   return err.message;
 }
 
