@@ -13,29 +13,39 @@
 // check that analysis, topics, the map and search still work and that a re-run completes.
 // The full-disk trials run the ingest under a file-size limit (`ulimit -f`) and, when mounting
 // is allowed, on a tmpfs just larger than the database: a clean error (exit 1, a message) and
-// the old corpus intact.
+// the old corpus intact. With a PostgreSQL --db (or --pg-full-disk) a throwaway cluster
+// (scripts/pg-throwaway.sh) is put on a tmpfs of its own, holding the old corpus; the tmpfs is
+// shrunk to just above what is used (`mount -o remount,size=…`), the new version's ingest must
+// fail cleanly (exit ≠ 0, a message naming the disk or space, no stack trace) leaving the old
+// corpus exact and searchable, and after the tmpfs is enlarged again the re-run must complete.
 
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
+  chmodSync,
   copyFileSync,
   mkdirSync,
   mkdtempSync,
   readFileSync,
   rmSync,
   statSync,
+  statfsSync,
+  symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
+import pg from 'pg';
 import { DEFAULT_CORPUS } from '../src/app/index.js';
 import { resolveDb } from './load.js';
 import { table } from './util.js';
 import { mulberry32 as rng } from '../src/core/random.js';
 
 const CLI = join(dirname(fileURLToPath(import.meta.url)), '../src/cli/main.js');
+/** scripts/ of the repository (this file runs from dist/bench/). */
+const PG_THROWAWAY = join(dirname(fileURLToPath(import.meta.url)), '../../scripts/pg-throwaway.sh');
 const CORPUS = 'crashtest';
 const isPg = (db: string) => /^postgres(ql)?:\/\//i.test(db);
 
@@ -112,6 +122,9 @@ function parseArgs(argv: string[]) {
     derived: 6,
     use: 1,
     fullDisk: true,
+    pgFullDisk: false,
+    /** Free space (kB) left on the PostgreSQL tmpfs above what the old corpus uses. */
+    pgMarginKb: 4096,
     copies: 4,
   };
   for (let i = 0; i < argv.length; i++) {
@@ -122,12 +135,16 @@ function parseArgs(argv: string[]) {
     else if (a === '--derived' && v) o.derived = Number(v);
     else if (a === '--use' && v) o.use = Number(v);
     else if (a === '--copies' && v) o.copies = Number(v);
-    else if (a === '--no-full-disk') {
+    else if (a === '--pg-margin-kb' && v) o.pgMarginKb = Number(v);
+    else if (a === '--pg-full-disk') {
+      o.pgFullDisk = true;
+      continue;
+    } else if (a === '--no-full-disk') {
       o.fullDisk = false;
       continue;
     } else if (a === '--help') {
       console.log(
-        'npm run crashtest -- [--trials 20] [--db PATH|postgres://…|pg] [--seed 42] [--derived 6] [--use 1] [--copies 4] [--no-full-disk]',
+        'npm run crashtest -- [--trials 20] [--db PATH|postgres://…|pg] [--seed 42] [--derived 6] [--use 1] [--copies 4] [--no-full-disk] [--pg-full-disk (also with SQLite)] [--pg-margin-kb 4096]',
       );
       process.exit(0);
     } else continue;
@@ -357,6 +374,23 @@ async function main(): Promise<void> {
     }
   }
 
+  if (o.fullDisk && (!sqlite || o.pgFullDisk)) {
+    // The whole data directory on the full disk (WAL included), then the WAL on another disk
+    // (initdb --waldir's layout: pg_wal a symbolic link) so only the tables and indexes fill.
+    for (const walElsewhere of [false, true]) {
+      await pgFullDisk({
+        dir,
+        oldPath,
+        newPath,
+        oldHash: oldExport.hash,
+        newHash: newExport.hash,
+        marginKb: o.pgMarginKb,
+        walElsewhere,
+        note,
+      });
+    }
+  }
+
   console.log(
     table(
       ['trial', 'killed at', 'corpus after', 'ok', 'checks'],
@@ -379,6 +413,169 @@ async function main(): Promise<void> {
   await target.done();
   rmSync(dir, { recursive: true, force: true });
   if (failures.length) process.exitCode = 1;
+}
+
+/** kB used on the filesystem holding `path`. */
+function usedKb(path: string): number {
+  const f = statfsSync(path);
+  return Math.ceil(((f.blocks - f.bfree) * f.bsize) / 1024);
+}
+
+/**
+ * PostgreSQL on a full disk: a throwaway cluster whose data directory is on a tmpfs (its WAL
+ * too, unless `walElsewhere`), holding the old corpus; the tmpfs shrunk to `marginKb` above its
+ * use; the ingest of the new version must fail cleanly and leave the old corpus exact and
+ * searchable; the tmpfs enlarged again, the re-run must give the new version. PostgreSQL stops
+ * (PANIC) when it cannot write its WAL and cannot restart until there is space: then the server
+ * is started again after the space is freed, as an operator would, and the old corpus checked
+ * after its crash recovery.
+ */
+async function pgFullDisk(a: {
+  dir: string;
+  oldPath: string;
+  newPath: string;
+  oldHash: string;
+  newHash: string;
+  marginKb: number;
+  walElsewhere: boolean;
+  note: (c: Check) => void;
+}): Promise<void> {
+  const where = a.walElsewhere ? 'data on the tmpfs, WAL elsewhere' : 'data and WAL on the tmpfs';
+  const label = `PostgreSQL full disk (${where})`;
+  const fail = (why: string) => {
+    a.note({ trial: label, killedAt: '-', state: '-', ok: false, note: why });
+  };
+  const mnt = join(a.dir, a.walElsewhere ? 'pgdisk-data' : 'pgdisk');
+  mkdirSync(mnt);
+  // The server runs as the postgres user (scripts/pg-throwaway.sh): it must reach the mount.
+  chmodSync(a.dir, 0o755);
+  const bigKb = 512 * 1024;
+  const mounted = spawnSync('mount', [
+    '-t',
+    'tmpfs',
+    '-o',
+    `size=${bigKb}k,mode=0755`,
+    'tmpfs',
+    mnt,
+  ]);
+  if (mounted.status !== 0) {
+    console.log(`(${label}: tmpfs not mounted: ${mounted.stderr.toString().trim()}; not run)\n`);
+    return;
+  }
+  const resize = (kb: number) => {
+    const r = spawnSync('mount', ['-o', `remount,size=${kb}k`, mnt]);
+    if (r.status !== 0) throw new Error(`remount size=${kb}k: ${r.stderr.toString().trim()}`);
+  };
+  const cluster = join(mnt, 'cluster');
+  const pgctl = (cmd: string) => {
+    const r = spawnSync('bash', [PG_THROWAWAY, cmd, cluster], {
+      encoding: 'utf8',
+      // Durable settings (fsync on, the defaults); WAL segments kept to what a small disk holds.
+      env: { ...process.env, PG_THROWAWAY_OPTS: '-c max_wal_size=64MB -c min_wal_size=32MB' },
+    });
+    if (r.status !== 0) throw new Error(`pg-throwaway.sh ${cmd}: ${r.stderr.trim().slice(-500)}`);
+    return r.stdout.trim();
+  };
+  try {
+    const url = pgctl('start');
+    if (a.walElsewhere) {
+      // Moved while the server is stopped; root's mv keeps the postgres user as owner.
+      pgctl('pause');
+      const pgWal = join(cluster, 'data', 'pg_wal');
+      const moved = spawnSync('mv', [pgWal, join(a.dir, 'pg_wal')]);
+      if (moved.status !== 0) throw new Error(`mv pg_wal: ${moved.stderr.toString().trim()}`);
+      symlinkSync(join(a.dir, 'pg_wal'), pgWal);
+      pgctl('resume');
+    }
+    const ingest = (path: string) => cli(['ingest', path, '--db', url, '--corpus', CORPUS]);
+    const exportHash = async () => {
+      const e = await cli(['export', '--db', url, '--corpus', CORPUS, '--format', 'jsonl']);
+      return e.code === 0 ? sha(e.stdout) : `export failed (${e.code}): ${e.stderr.slice(-200)}`;
+    };
+    const search = async () => {
+      const s = await cli(['search', 'graph neural networks', '--db', url, '--format', 'json']);
+      if (s.code !== 0) return `search failed (${s.code}): ${s.stderr.slice(-200)}`;
+      return (JSON.parse(s.stdout) as { hits: unknown[] }).hits.length > 0 ? '' : 'no hits';
+    };
+    const first = await ingest(a.oldPath);
+    if (first.code !== 0) throw new Error(`ingest of the old corpus: ${first.stderr.slice(-300)}`);
+    if ((await exportHash()) !== a.oldHash)
+      throw new Error('old corpus differs from the reference');
+    // Flush everything, then leave only `marginKb` free.
+    const c = new pg.Client({ connectionString: url });
+    await c.connect();
+    await c.query('CHECKPOINT');
+    await c.end();
+    const used = usedKb(mnt);
+    const small = used + a.marginKb;
+    resize(small);
+    const run = await ingest(a.newPath);
+    const usedFull = usedKb(mnt);
+    const message = run.stderr.trim().split('\n').pop() ?? '';
+    const clean =
+      run.code !== 0 &&
+      run.signal === null &&
+      /disk|space/i.test(message) &&
+      !/\n\s+at /.test(run.stderr);
+    // Is the server still serving the old corpus with the disk full?
+    const whileFull = await exportHash();
+    resize(bigKb);
+    let restarted = false;
+    if (whileFull !== a.oldHash) {
+      // It stopped: start it again now that there is space (crash recovery replays the WAL).
+      try {
+        pgctl('resume');
+        restarted = true;
+      } catch (e) {
+        console.error(`restart: ${(e as Error).message}`);
+      }
+    }
+    const after = whileFull === a.oldHash ? whileFull : await exportHash();
+    const searchAfter = await search();
+    const rerun = await ingest(a.newPath);
+    const final = await exportHash();
+    const serverLog = readFileSync(join(cluster, 'server.log'), 'utf8');
+    const panicked = /PANIC/.test(serverLog);
+    const problems = [
+      clean
+        ? ''
+        : `not a clean error (exit ${run.code ?? run.signal ?? '?'}): ${run.stderr.slice(-400)}`,
+      after === a.oldHash ? '' : `old corpus not intact: ${after}`,
+      searchAfter,
+      rerun.code === 0 ? '' : `re-run failed (${rerun.code}): ${rerun.stderr.slice(-200)}`,
+      final === a.newHash ? '' : 're-run did not give the new version',
+    ].filter(Boolean);
+    console.log(
+      `${label}: tmpfs ${small} kB (${used} kB used after the old corpus, ${a.marginKb} kB free; ${usedFull} kB used at the failure); ingest exit ${run.code ?? run.signal ?? '?'} after ${run.ms.toFixed(0)} ms: ${message}\n` +
+        `  server log: ${panicked ? 'PANIC (the server restarted)' : 'no PANIC'}; ${
+          serverLog
+            .split('\n')
+            .filter((l) => /No space left|PANIC|could not (write|extend)/.test(l))
+            .slice(0, 3)
+            .join(' | ')
+            .slice(0, 400) || 'no disk error logged'
+        }\n  while full: ${whileFull === a.oldHash ? 'old corpus served' : whileFull.slice(0, 200)}; ${restarted ? 'server started again after enlarging the tmpfs' : 'no restart needed'}\n`,
+    );
+    a.note({
+      trial: `PostgreSQL, ${where}: tmpfs of ${small} kB (${used} kB used)`,
+      killedAt: `exit ${run.code ?? run.signal ?? '?'}`,
+      state: after === a.oldHash ? 'old' : after === a.newHash ? 'new' : 'MIXED',
+      ok: problems.length === 0,
+      note:
+        problems.join('; ') ||
+        `${whileFull === a.oldHash ? 'served while full' : 'server stopped (PANIC), started again after enlarging'}; search ok, re-run ok; ${message.slice(0, 200)}`,
+    });
+  } catch (e) {
+    fail((e as Error).message);
+  } finally {
+    try {
+      resize(bigKb);
+      pgctl('stop');
+    } catch (e) {
+      console.error(`cleanup: ${(e as Error).message}`);
+    }
+    spawnSync('umount', [mnt]);
+  }
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) await main();

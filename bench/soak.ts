@@ -1,9 +1,10 @@
-// `npm run soak -- --minutes 10 [--clients 16] [--db PATH|postgres://…|pg] [--every 5]`: a bounded
-// soak. `confscope start` in its own process under constant load (the request mix of
-// bench/load.ts) for the given minutes; the server's resident memory (VmRSS from /proc) is
-// sampled every few seconds. Reports requests, errors, latency, and the least-squares slope of
-// RSS over the second half of the run (MB/min) with a verdict: the first half is warm-up (JIT,
-// caches, the allocator settling).
+// `npm run soak -- --minutes 10 [--clients 16] [--db PATH|postgres://…|pg] [--store postgres]
+// [--every 5]`: a bounded soak. `confscope start` in its own process under constant load (the
+// request mix of bench/load.ts) for the given minutes; the server's resident memory (VmRSS from
+// /proc) is sampled every few seconds. Reports requests, errors, latency, and the least-squares
+// slope of RSS over the second half of the run (MB/min) with a verdict: the first half is
+// warm-up (JIT, caches, the allocator settling). `--store postgres` (or `--db pg`) runs it on a
+// throwaway PostgreSQL cluster; `--db postgres://…` on a database it may write to.
 
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -63,9 +64,14 @@ function parseArgs(argv: string[]) {
     else if (a === '--clients' && v) o.clients = Number(v);
     else if (a === '--every' && v) o.every = Number(v);
     else if (a === '--db' && v) o.db = v;
-    else if (a === '--help') {
+    else if (a === '--store' && v) {
+      // `--store postgres`: a throwaway cluster (the same as `--db pg`); `--store sqlite`: a
+      // temporary SQLite file (the default).
+      if (v !== 'postgres' && v !== 'sqlite') throw new Error('--store must be postgres or sqlite');
+      if (v === 'postgres') o.db = 'pg';
+    } else if (a === '--help') {
       console.log(
-        'npm run soak -- [--minutes 10] [--clients 16] [--every 5 (seconds between RSS samples)] [--db PATH|postgres://…|pg]',
+        'npm run soak -- [--minutes 10] [--clients 16] [--every 5 (seconds between RSS samples)] [--db PATH|postgres://…|pg] [--store sqlite|postgres]',
       );
       process.exit(0);
     } else continue;
