@@ -96,6 +96,17 @@ export class DuplicateGroups {
     return (this.members.get(g) ?? []).filter((j) => j !== i);
   }
 
+  /** How many results `count` marked records make once each group shows once. */
+  collapsedCount(marked: Uint8Array, count: number): number {
+    let out = count;
+    for (const list of this.members.values()) {
+      let m = 0;
+      for (const i of list) m += marked[i] ? 1 : 0;
+      if (m > 1) out -= m - 1;
+    }
+    return out;
+  }
+
   /** Keep the best-ranked record of each group, in rank order. */
   collapse(ranked: readonly number[]): number[] {
     if (!this.members.size) return [...ranked];

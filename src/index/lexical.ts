@@ -34,6 +34,16 @@ export const DEFAULT_BM25: Bm25Params = {
 
 export type FieldTexts = Partial<Record<Field, string>>;
 
+/** A field's weight and length normalisation 1 − b + b·len/avg as base + slope·len; null: not searched. */
+type FieldNorm = { weight: number; base: number; slope: number } | null;
+
+/** A query term: its weight, and the fields it may match in (all when absent). */
+export interface WeightedTerm {
+  term: string;
+  weight: number;
+  fields?: readonly Field[];
+}
+
 export interface TermScore {
   doc: number;
   score: number;
@@ -328,10 +338,134 @@ export class LexicalIndex {
     }
   }
 
+  /**
+   * The k best documents by the summed BM25F of these terms, and which allowed documents match
+   * any of them. The same scores as `accumulate` over every term (summed in the order given, so
+   * equal to the last bit), ties to the lower document, but most postings of common terms are
+   * never scored: MaxScore (Turtle & Flood 1995). Each term's contribution is below
+   * weight × idf (BM25 saturation is under 1); once k documents are held, the terms whose bounds
+   * add up to no more than the k-th score cannot bring in a document alone, so only the other
+   * terms' postings propose documents, and the common terms are looked up in those documents
+   * only (galloping search), stopping as soon as the bound of what is left cannot lift the
+   * document above the k-th. Counting the matches still reads every posting, but only to set a
+   * byte.
+   */
+  topK(
+    terms: readonly WeightedTerm[],
+    k: number,
+    allowed?: Uint8Array,
+  ): { docs: number[]; scores: number[]; matched: Uint8Array; count: number } {
+    const n = this.size;
+    const postDocs = this.postDocs;
+    const lists = terms.flatMap((t, order) => {
+      const id = this.idOf(t.term);
+      if (id < 0) return [];
+      const w = t.weight * this.idf(t.term);
+      return [
+        {
+          order,
+          from: this.offsets[id] ?? 0,
+          to: this.offsets[id + 1] ?? 0,
+          w,
+          norm: this.fieldNorms(t.fields),
+          cur: this.offsets[id] ?? 0,
+        },
+      ];
+    });
+    type List = (typeof lists)[number];
+    const contrib = (L: List, p: number): number => this.posting(L.w, L.norm, p);
+    // Which allowed documents match (a field-restricted term matches in its fields only).
+    const matched = new Uint8Array(n);
+    let count = 0;
+    for (const L of lists) {
+      const restricted = L.norm.some((x) => x === null);
+      for (let p = L.from; p < L.to; p++) {
+        const d = postDocs[p] ?? 0;
+        if (matched[d] || (allowed && !allowed[d])) continue;
+        if (restricted && contrib(L, p) === 0) continue;
+        matched[d] = 1;
+        count++;
+      }
+    }
+    const heap = new ScoreHeap(Math.max(0, k));
+    if (k <= 0 || lists.length === 0) return { docs: [], scores: [], matched, count };
+    // Ascending bounds; prefix[i] = sum of the bounds of lists[0..i].
+    const sorted = [...lists].sort((a, b) => a.w - b.w);
+    const prefix: number[] = [];
+    sorted.reduce((acc, L, i) => (prefix[i] = acc + L.w), 0);
+    const part = new Float64Array(terms.length);
+    let essential = 0; // sorted[0..essential) only complete scores
+    for (;;) {
+      let d = Infinity;
+      for (let i = essential; i < sorted.length; i++) {
+        const L = sorted[i] as List;
+        if (L.cur < L.to) d = Math.min(d, postDocs[L.cur] ?? 0);
+      }
+      if (d === Infinity) break;
+      part.fill(0);
+      let s = 0;
+      for (let i = essential; i < sorted.length; i++) {
+        const L = sorted[i] as List;
+        if (L.cur < L.to && postDocs[L.cur] === d) {
+          if (matched[d]) s += part[L.order] = contrib(L, L.cur);
+          L.cur++;
+        }
+      }
+      if (!matched[d]) continue; // not allowed, or no field-restricted match
+      const full = heap.full;
+      let pruned = false;
+      for (let i = essential - 1; i >= 0; i--) {
+        if (full && s + (prefix[i] ?? 0) <= heap.minScore) {
+          pruned = true;
+          break;
+        }
+        const L = sorted[i] as List;
+        L.cur = gallop(postDocs, L.cur, L.to, d);
+        if (L.cur < L.to && postDocs[L.cur] === d) s += part[L.order] = contrib(L, L.cur);
+      }
+      if (pruned || s <= 0) continue;
+      // The score summed in the caller's order, as accumulate() would give it.
+      let exact = 0;
+      for (const v of part) exact += v;
+      if (heap.offer(d, exact) && heap.full) {
+        while (essential < sorted.length && (prefix[essential] ?? 0) <= heap.minScore) essential++;
+      }
+    }
+    const { docs, scores } = heap.sorted();
+    return { docs, scores, matched, count };
+  }
+
+  /** weight × BM25F of the p-th posting (0 when it matches in none of the fields normed). */
+  private posting(w: number, norm: FieldNorm[], p: number): number {
+    const d = this.postDocs[p] ?? 0;
+    const n = this.size;
+    let tfw = 0;
+    for (let fi = 0; fi < NF; fi++) {
+      const tf = this.postTf[p * NF + fi] ?? 0;
+      if (tf === 0) continue;
+      const nf = norm[fi];
+      if (!nf) continue;
+      tfw += (nf.weight * tf) / (nf.base + nf.slope * (this.fieldLen[fi * n + d] ?? 0));
+    }
+    return tfw === 0 ? 0 : (w * tfw) / (this.params.k1 + tfw);
+  }
+
+  /** One document's summed score for these terms (what topK or accumulate would give it). */
+  scoreDoc(terms: readonly WeightedTerm[], doc: number): number {
+    let s = 0;
+    for (const t of terms) {
+      const id = this.idOf(t.term);
+      if (id < 0) continue;
+      const to = this.offsets[id + 1] ?? 0;
+      const p = gallop(this.postDocs, this.offsets[id] ?? 0, to, doc);
+      if (p < to && this.postDocs[p] === doc)
+        s += this.posting(t.weight * this.idf(t.term), this.fieldNorms(t.fields), p);
+    }
+    return s;
+  }
+
   /** Per field: weight and the length normalisation 1 − b + b·len/avg as base + slope·len. */
-  private fieldNorms(
-    onlyFields?: readonly Field[],
-  ): ({ weight: number; base: number; slope: number } | null)[] {
+  private fieldNorms(onlyFields?: readonly Field[]): FieldNorm[] {
     return FIELDS.map((f, fi) => {
       if (onlyFields && !onlyFields.includes(f)) return null;
       const fp = this.params.fields[f];
@@ -398,6 +532,100 @@ export class LexicalIndex {
       }
     }
     return this.firstLetter;
+  }
+}
+
+/** First position in [from, to) whose document is ≥ d (doubling steps, then bisection). */
+function gallop(docs: Uint32Array, from: number, to: number, d: number): number {
+  if (from >= to || (docs[from] ?? 0) >= d) return from;
+  let step = 1;
+  let lo = from;
+  let hi = from + 1;
+  while (hi < to && (docs[hi] ?? 0) < d) {
+    lo = hi;
+    step *= 2;
+    hi = Math.min(to, hi + step);
+  }
+  // docs[lo] < d; the answer is in (lo, hi]
+  let a = lo + 1;
+  let b = Math.min(hi, to);
+  while (a < b) {
+    const mid = (a + b) >> 1;
+    if ((docs[mid] ?? 0) < d) a = mid + 1;
+    else b = mid;
+  }
+  return a;
+}
+
+/** The k best (document, score) pairs: a min-heap on score, ties kept by the lower document. */
+class ScoreHeap {
+  private readonly d: number[] = [];
+  private readonly s: number[] = [];
+  constructor(private readonly k: number) {}
+
+  get full(): boolean {
+    return this.d.length >= this.k;
+  }
+
+  get minScore(): number {
+    return this.s[0] ?? -Infinity;
+  }
+
+  /** Documents come in ascending order, so an equal score never displaces a held one. */
+  offer(doc: number, score: number): boolean {
+    if (this.k === 0) return false;
+    if (!this.full) {
+      this.d.push(doc);
+      this.s.push(score);
+      this.up(this.d.length - 1);
+      return true;
+    }
+    if (score <= (this.s[0] ?? -Infinity)) return false;
+    this.d[0] = doc;
+    this.s[0] = score;
+    this.down(0);
+    return true;
+  }
+
+  /** Is entry a worse than entry b (lower score, or equal score and later document)? */
+  private worse(a: number, b: number): boolean {
+    const sa = this.s[a] ?? 0;
+    const sb = this.s[b] ?? 0;
+    return sa < sb || (sa === sb && (this.d[a] ?? 0) > (this.d[b] ?? 0));
+  }
+
+  private swap(a: number, b: number): void {
+    [this.d[a], this.d[b]] = [this.d[b] ?? 0, this.d[a] ?? 0];
+    [this.s[a], this.s[b]] = [this.s[b] ?? 0, this.s[a] ?? 0];
+  }
+
+  private up(i: number): void {
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (!this.worse(i, p)) break;
+      this.swap(i, p);
+      i = p;
+    }
+  }
+
+  private down(i: number): void {
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < this.d.length && this.worse(l, m)) m = l;
+      if (r < this.d.length && this.worse(r, m)) m = r;
+      if (m === i) return;
+      this.swap(i, m);
+      i = m;
+    }
+  }
+
+  /** Best first (score descending, then document ascending). */
+  sorted(): { docs: number[]; scores: number[] } {
+    const idx = this.d.map((_, i) => i);
+    idx.sort((a, b) => (this.s[b] ?? 0) - (this.s[a] ?? 0) || (this.d[a] ?? 0) - (this.d[b] ?? 0));
+    return { docs: idx.map((i) => this.d[i] ?? 0), scores: idx.map((i) => this.s[i] ?? 0) };
   }
 }
 
