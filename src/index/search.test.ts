@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { PaperRecord, Track } from '../core/types.js';
 import { parseListing } from '../ingest/listing.js';
 import { tokenize } from './analyze.js';
+import { HnswIndex } from './ann.js';
 import { parseQuery } from './query.js';
 import {
   SEARCH_MODES,
@@ -701,5 +702,50 @@ describe('search regressions', () => {
     const r = await index.search('topic:vision graph');
     expect(r.filters).toEqual([]);
     expect(r.notes.join(' ')).toContain('topic');
+  });
+});
+
+describe('pruned scoring (large corpora) ranks as exhaustive scoring', () => {
+  // The real listing with an ANN index, searched with pruning forced on and off.
+  const docs: SearchDoc[] = parseListing(
+    readFileSync(new URL('../../data/iclr2020/listing.md', import.meta.url), 'utf8'),
+    'listing.md',
+  ).records.map((r) => ({ ...r, corpus: 'iclr2020' }));
+  const base = SearchIndex.build(docs);
+  const ann = HnswIndex.build(base.lsaMatrix, base.lsa.dim);
+  const fitted = { model: base.lsa, vectors: base.lsaMatrix };
+  // Few lexical candidates, so pruning happens in hybrid mode too on 687 papers.
+  const common = { fitted, ann, lexical: base.lexical, lexicalCandidates: 30 };
+  const pruned = SearchIndex.build(docs, { ...common, pruneAbove: 0 });
+  const full = SearchIndex.build(docs, { ...common, pruneAbove: Infinity });
+  const queries = readFileSync(new URL('../../bench/quality/queries.tsv', import.meta.url), 'utf8')
+    .split('\n')
+    .slice(1)
+    .filter(Boolean)
+    .map((l) => l.split('\t')[2] ?? '')
+    .concat([
+      'graph track:Poster',
+      'title:adversarial robust*',
+      '"lottery ticket" -pruning',
+      'reinforcement learning author:levine',
+      'the of and',
+      'optimizaton',
+    ]);
+
+  it.each(['lexical', 'hybrid'] as const)('%s: same hits, scores and totals', async (mode) => {
+    for (const q of queries) {
+      for (const page of [
+        { limit: 10, offset: 0 },
+        { limit: 20, offset: 40 },
+      ]) {
+        const a = await pruned.search(q, { mode, ...page });
+        const b = await full.search(q, { mode, ...page });
+        expect({ q, hits: a.hits.map((h) => [h.id, h.score, h.explanation]) }).toEqual({
+          q,
+          hits: b.hits.map((h) => [h.id, h.score, h.explanation]),
+        });
+        expect({ q, total: a.total }).toEqual({ q, total: b.total });
+      }
+    }
   });
 });

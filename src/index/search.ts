@@ -6,7 +6,14 @@ import { DuplicateGroups } from './dedupe.js';
 import { analyzeTerm, fold, rootKey, STOP_WORDS, tokenize, type Token } from './analyze.js';
 import { dot } from './embedder.js';
 import { HnswIndex, selectTop } from './ann.js';
-import { containsPhrase, editDistance, LexicalIndex, postingHas, type Field } from './lexical.js';
+import {
+  containsPhrase,
+  editDistance,
+  LexicalIndex,
+  postingHas,
+  type Field,
+  type WeightedTerm,
+} from './lexical.js';
 import { LsaModel, type LsaOptions } from './lsa.js';
 import { parseQuery, type Filter, type ParsedQuery, type Phrase, type QueryTerm } from './query.js';
 import type { PaperRecord, Track } from '../core/types.js';
@@ -100,6 +107,8 @@ export interface SearchResult {
 }
 
 interface AuthorEntry {
+  /** The folded name the entry is filed under. */
+  key: string;
   display: string;
   tokens: string[];
   docs: number[];
@@ -118,11 +127,16 @@ export class SearchIndex {
   private readonly lsaVectors: Float32Array;
   private readonly extra: VectorSet[];
   private readonly authors = new Map<string, AuthorEntry>();
+  /** Author entries by each word of their name: candidates for name matching. */
+  private readonly authorsByWord = new Map<string, AuthorEntry[]>();
   /** Maps a `dataset:` value to the canonical name papers carry in `datasets` (when known). */
   datasetName: (value: string) => string | undefined = () => undefined;
   private readonly tokenCache = new Map<number, Token[]>();
   /** Approximate nearest-neighbour index over the LSA vectors (large corpora), or null. */
   private annIndex: HnswIndex | null = null;
+  /** Above this many papers, a query scores only its best lexical matches (see prunable). */
+  private pruneAbove = PRUNE_ABOVE_DOCS;
+  private lexicalCandidates = ANN_LEXICAL_CANDIDATES;
 
   private constructor(
     docs: readonly SearchDoc[],
@@ -144,7 +158,15 @@ export class SearchIndex {
           .trim();
         if (!key) continue;
         let e = this.authors.get(key);
-        if (!e) this.authors.set(key, (e = { display: a, tokens: key.split(' '), docs: [] }));
+        if (!e) {
+          e = { key, display: a, tokens: key.split(' '), docs: [] };
+          this.authors.set(key, e);
+          for (const w of new Set(e.tokens)) {
+            const list = this.authorsByWord.get(w);
+            if (list) list.push(e);
+            else this.authorsByWord.set(w, [e]);
+          }
+        }
         e.docs.push(i);
       }
     });
@@ -189,6 +211,10 @@ export class SearchIndex {
       ann?: HnswIndex | null;
       /** The lexical index of these documents, in this order (e.g. loaded from the store). */
       lexical?: LexicalIndex;
+      /** Score only the best lexical matches above this many papers (default PRUNE_ABOVE_DOCS). */
+      pruneAbove?: number;
+      /** Best lexical matches scored semantically with the ANN's (default ANN_LEXICAL_CANDIDATES). */
+      lexicalCandidates?: number;
     } = {},
   ): SearchIndex {
     const { model, vectors } =
@@ -206,7 +232,14 @@ export class SearchIndex {
         : docs.length > ANN_MIN_DOCS
           ? HnswIndex.build(vectors, model.dim)
           : null;
+    if (opts.pruneAbove !== undefined) index.pruneAbove = opts.pruneAbove;
+    if (opts.lexicalCandidates !== undefined) index.lexicalCandidates = opts.lexicalCandidates;
     return index;
+  }
+
+  /** The LSA vectors of the papers (row-major), e.g. to build an ANN index over them. */
+  get lsaMatrix(): Float32Array {
+    return this.lsaVectors;
   }
 
   /** The ANN index semantic search uses, or null when it is exact. */
@@ -270,29 +303,54 @@ export class SearchIndex {
     for (const p of q.excludePhrases) this.phraseMask(p).forEach((v, i) => v && (allowed[i] = 0));
     for (const p of q.phrases) this.phraseMask(p).forEach((v, i) => !v && (allowed[i] = 0));
 
-    // 2. Lexical scores.
-    const lex = new Float64Array(n);
+    // 2. Lexical scores: of every matching paper, or (large corpora) of the best ones only.
+    const lexTerms: WeightedTerm[] = [];
     for (const t of terms) {
-      const only = t.field ? [t.field] : undefined;
-      this.lexical.accumulate(t.term, t.weight, lex, undefined, only);
+      const fields = t.field ? [t.field] : undefined;
+      lexTerms.push({ term: t.term, weight: t.weight, ...(fields ? { fields } : {}) });
       if (!t.prefix)
-        this.lexical.accumulate(rootKey(t.root), t.weight * ROOT_WEIGHT, lex, undefined, only);
+        lexTerms.push({
+          term: rootKey(t.root),
+          weight: t.weight * ROOT_WEIGHT,
+          ...(fields ? { fields } : {}),
+        });
     }
     for (const p of q.phrases) {
       for (const tok of p.tokens)
         if (!isStop(tok.word))
-          this.lexical.accumulate(tok.term, 1, lex, undefined, p.field ? [p.field] : undefined);
+          lexTerms.push({ term: tok.term, weight: 1, ...(p.field ? { fields: [p.field] } : {}) });
+    }
+    const hasText = terms.length > 0 || q.phrases.length > 0;
+    const lex = new Float64Array(n);
+    const pruned = hasText && this.prunable(mode, offset + limit, allowed);
+    let matched: { mask: Uint8Array; count: number } | null = null;
+    if (pruned) {
+      // Enough of the best to fill the page after collapsing duplicates, and (hybrid) the
+      // lexical candidates and feedback documents semantic scoring takes.
+      const want = 2 * (offset + limit) + 64;
+      const k = mode === 'lexical' ? want : Math.max(want, this.lexicalCandidates);
+      const top = this.lexical.topK(lexTerms, k, allowed);
+      top.docs.forEach((d, j) => (lex[d] = top.scores[j] ?? 0));
+      matched = { mask: top.matched, count: top.count };
+    } else {
+      for (const t of lexTerms) this.lexical.accumulate(t.term, t.weight, lex, undefined, t.fields);
     }
 
     // 3. Semantic scores (cosine), with optional Rocchio feedback from the best lexical hits.
-    const hasText = terms.length > 0 || q.phrases.length > 0;
     if (!hasText && q.freeWords.length > 0 && !appliedFilters.length) {
       notes.push('the query has no searchable words (only common words); showing all papers');
     }
     let sem: Float64Array | null = null;
     let semMedian: number | undefined;
-    if (mode !== 'lexical' && hasText)
-      ({ sem, median: semMedian } = await this.semanticScores(q, lex, allowed, fusion));
+    if (mode !== 'lexical' && hasText) {
+      const got = await this.semanticScores(q, lex, allowed, fusion);
+      ({ sem, median: semMedian } = got);
+      // Pruned: the ANN's papers that match a word but were not among the best lexical
+      // matches get their lexical score too (one lookup per term), as exhaustive scoring would.
+      if (matched)
+        for (const i of got.near ?? [])
+          if (matched.mask[i] && lex[i] === 0) lex[i] = this.lexical.scoreDoc(lexTerms, i);
+    }
 
     // 4. Fuse and rank.
     const score = new Float64Array(n);
@@ -317,13 +375,25 @@ export class SearchIndex {
         if (mode === 'lexical' && (lex[i] ?? 0) <= 0) continue;
         if (mode !== 'lexical' && (score[i] ?? 0) <= 0 && (lex[i] ?? 0) <= 0) continue;
         ranked.push(i);
+        // Pruned: papers matching no word but close in meaning count as results too.
+        if (matched && !matched.mask[i]) {
+          matched.mask[i] = 1;
+          matched.count++;
+        }
       }
     }
     // The same paper in several corpora shows once (its best-ranked record) unless the query
     // picks a corpus; the hit lists the other records.
     const collapse = !appliedFilters.some((f) => f.kind === 'corpus' && !f.negated);
     let total: number;
-    if (hasText && ranked.length > LARGE_RANKING) {
+    if (matched) {
+      // Only the best matches were scored: count every match, then rank the scored ones.
+      total = collapse
+        ? this.duplicates.collapsedCount(matched.mask, matched.count)
+        : matched.count;
+      ranked.sort((a, b) => (score[b] ?? 0) - (score[a] ?? 0) || a - b);
+      if (collapse) ranked = this.duplicates.collapse(ranked);
+    } else if (hasText && ranked.length > LARGE_RANKING) {
       // Many matches: select the best instead of sorting them all (same order). How many
       // survive collapsing does not depend on the order, so the total is exact.
       total = collapse ? this.duplicates.collapse(ranked).length : ranked.length;
@@ -373,12 +443,26 @@ export class SearchIndex {
     };
   }
 
+  /**
+   * Can this query score only the best lexical matches? On large corpora, for the first pages,
+   * in lexical mode, or in hybrid mode when semantic scores come from the ANN index (which
+   * looks at the best lexical matches only anyway).
+   */
+  private prunable(mode: SearchMode, want: number, allowed: Uint8Array): boolean {
+    if (this.docs.length <= this.pruneAbove || want > PRUNED_MAX_RESULTS) return false;
+    if (mode === 'lexical') return true;
+    if (mode === 'semantic' || !this.annIndex || this.extra.length > 0) return false;
+    let allowedCount = 0;
+    for (const v of allowed) allowedCount += v;
+    return allowedCount >= this.docs.length * ANN_MIN_ALLOWED;
+  }
+
   private async semanticScores(
     q: ParsedQuery,
     lex: Float64Array,
     allowed: Uint8Array,
     fusion: FusionParams,
-  ): Promise<{ sem: Float64Array; median?: number }> {
+  ): Promise<{ sem: Float64Array; median?: number; near?: number[] }> {
     const n = this.docs.length;
     const k = this.lsa.dim;
     let qv = this.lsa.embedOne(q.text);
@@ -425,7 +509,7 @@ export class SearchIndex {
     qv: Float32Array,
     lex: Float64Array,
     allowed: Uint8Array,
-  ): { sem: Float64Array; median: number } | null {
+  ): { sem: Float64Array; median: number; near: number[] } | null {
     const n = this.docs.length;
     const k = this.lsa.dim;
     let allowedCount = 0;
@@ -446,8 +530,8 @@ export class SearchIndex {
       accept: (i) => allowed[i] === 1,
     });
     for (const i of near.ids) sem[i] = exact(i);
-    for (const i of topK(lex, allowed, ANN_LEXICAL_CANDIDATES)) sem[i] = exact(i);
-    return { sem, median };
+    for (const i of topK(lex, allowed, this.lexicalCandidates)) sem[i] = exact(i);
+    return { sem, median, near: near.ids };
   }
 
   /** Exact full author names (2–4 words) in free text become an author filter; small typos too. */
@@ -475,9 +559,9 @@ export class SearchIndex {
         ) {
           let best: AuthorEntry | undefined;
           let bestD = 3;
-          for (const [name, e] of this.authors) {
-            if (Math.abs(name.length - key.length) > 2) continue;
-            const d = editDistance(key, name, 2);
+          for (const e of this.authorsSharingAWord(win)) {
+            if (Math.abs(e.key.length - key.length) > 2) continue;
+            const d = editDistance(key, e.key, 2);
             if (d < bestD) {
               bestD = d;
               best = e;
@@ -503,6 +587,17 @@ export class SearchIndex {
         }
       }
     }
+  }
+
+  /**
+   * Authors with a word of their name among `words`: the candidates for a misspelt name (a
+   * name within two edits of a two-word query shares a word with it unless both words are
+   * misspelt; scanning every author instead cost 0.2 s a query at 100k papers).
+   */
+  private authorsSharingAWord(words: readonly string[]): Set<AuthorEntry> {
+    const out = new Set<AuthorEntry>();
+    for (const w of words) for (const e of this.authorsByWord.get(w) ?? []) out.add(e);
+    return out;
   }
 
   private expandTerms(
@@ -584,7 +679,7 @@ export class SearchIndex {
           .split(/\s+/)
           .filter(Boolean);
         let matched = false;
-        for (const e of this.authors.values()) {
+        for (const e of this.authorsByWord.get(want[0] ?? '') ?? []) {
           if (want.every((w) => e.tokens.includes(w))) {
             matched = true;
             for (const d of e.docs) m[d] = 1;
@@ -592,8 +687,8 @@ export class SearchIndex {
         }
         if (!matched && want.length) {
           const key = want.join(' ');
-          for (const [name, e] of this.authors) {
-            if (editDistance(key, name, 2) <= (key.length >= 9 ? 2 : 1)) {
+          for (const e of this.authorsSharingAWord(want)) {
+            if (editDistance(key, e.key, 2) <= (key.length >= 9 ? 2 : 1)) {
               matched = true;
               for (const d of e.docs) m[d] = 1;
             }
@@ -752,6 +847,10 @@ const ANN_LEXICAL_CANDIDATES = 1000;
 const ANN_MEDIAN_SAMPLE = 2001;
 /** Filters leaving less than this share of papers are searched exactly. */
 const ANN_MIN_ALLOWED = 0.05;
+/** Above this many papers, queries score only their best lexical matches (MaxScore). */
+export const PRUNE_ABOVE_DOCS = 20_000;
+/** Pages reaching past this many results are scored exhaustively. */
+const PRUNED_MAX_RESULTS = 500;
 /** Result lists longer than this are selected (top offset + limit), not fully sorted. */
 const LARGE_RANKING = 5000;
 
