@@ -119,6 +119,7 @@ export async function loadLexical(store: Store, fingerprint: string): Promise<Le
       tf: new Uint8Array(await part('tf')),
       fieldLen: new Uint16Array(await part('fieldLen')),
       fieldMask: new Uint8Array(await part('fieldMask')),
+      impact: new Uint16Array(await part('impact')),
     });
   } catch {
     return null; // inconsistent (e.g. overwritten while read): rebuilt by the caller
@@ -141,6 +142,7 @@ export async function saveLexical(
     tf: await putChunked(store, `${base}/tf`, bytesOf(p.tf)),
     fieldLen: await putChunked(store, `${base}/fieldLen`, bytesOf(p.fieldLen)),
     fieldMask: await putChunked(store, `${base}/fieldMask`, bytesOf(p.fieldMask)),
+    impact: await putChunked(store, `${base}/impact`, bytesOf(p.impact)),
   };
   const ptr: Pointer = { fingerprint, header: p.header, chunks };
   await store.putModel(LEXICAL_POINTER, Buffer.from(JSON.stringify(ptr), 'utf8'));
