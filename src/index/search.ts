@@ -324,6 +324,9 @@ export class SearchIndex {
     const lex = new Float64Array(n);
     const pruned = hasText && this.prunable(mode, offset + limit, allowed);
     let matched: { mask: Uint8Array; count: number } | null = null;
+    // Pruned: the only papers whose scores are not the defaults (the best lexical matches and
+    // the semantic candidates): ranking looks at these alone.
+    let candidates: Set<number> | null = null;
     if (pruned) {
       // Enough of the best to fill the page after collapsing duplicates, and (hybrid) the
       // lexical candidates and feedback documents semantic scoring takes.
@@ -332,6 +335,7 @@ export class SearchIndex {
       const top = this.lexical.topK(lexTerms, k, allowed);
       top.docs.forEach((d, j) => (lex[d] = top.scores[j] ?? 0));
       matched = { mask: top.matched, count: top.count };
+      candidates = new Set(top.docs);
     } else {
       for (const t of lexTerms) this.lexical.accumulate(t.term, t.weight, lex, undefined, t.fields);
     }
@@ -348,18 +352,36 @@ export class SearchIndex {
       // Pruned: the ANN's papers that match a word but were not among the best lexical
       // matches get their lexical score too (one lookup per term), as exhaustive scoring would.
       if (matched)
-        for (const i of got.near ?? [])
+        for (const i of got.near ?? []) {
+          candidates?.add(i);
           if (matched.mask[i] && lex[i] === 0) lex[i] = this.lexical.scoreDoc(lexTerms, i);
+        }
     }
 
     // 4. Fuse and rank.
     const score = new Float64Array(n);
-    const lexMax = maxOf(lex, allowed);
-    const semNorm = sem ? normalizeSemantic(sem, allowed, semMedian) : null;
-    for (let i = 0; i < n; i++) {
+    // Every paper, or (pruned, with approximate semantic scores) the candidates only.
+    const cand = candidates && (!sem || semMedian !== undefined) ? [...candidates] : null;
+    const m = cand ? cand.length : n;
+    const at = (j: number) => (cand ? (cand[j] ?? 0) : j);
+    let lexMax = 0;
+    for (let j = 0; j < m; j++) {
+      const i = at(j);
+      if (allowed[i] && (lex[i] ?? 0) > lexMax) lexMax = lex[i] ?? 0;
+    }
+    let semNorm: ((i: number) => number) | null = null;
+    if (sem && cand && semMedian !== undefined) {
+      const some = normalizeAt(sem, allowed, semMedian, cand);
+      semNorm = (i) => some.get(i) ?? 0;
+    } else if (sem) {
+      const all = normalizeSemantic(sem, allowed, semMedian);
+      semNorm = (i) => all[i] ?? 0;
+    }
+    for (let j = 0; j < m; j++) {
+      const i = at(j);
       if (!allowed[i]) continue;
       const l = lexMax > 0 ? (lex[i] ?? 0) / lexMax : 0;
-      const s = semNorm ? (semNorm[i] ?? 0) : 0;
+      const s = semNorm ? semNorm(i) : 0;
       if (mode === 'lexical') score[i] = l;
       else if (mode === 'semantic') score[i] = s;
       else score[i] = fusion.lexicalWeight * l + (1 - fusion.lexicalWeight) * s;
@@ -370,7 +392,8 @@ export class SearchIndex {
       for (let i = 0; i < n; i++) if (allowed[i]) ranked.push(i); // filters only: listing order
     } else {
       ranked = [];
-      for (let i = 0; i < n; i++) {
+      for (let j = 0; j < m; j++) {
+        const i = at(j);
         if (!allowed[i]) continue;
         if (mode === 'lexical' && (lex[i] ?? 0) <= 0) continue;
         if (mode !== 'lexical' && (score[i] ?? 0) <= 0 && (lex[i] ?? 0) <= 0) continue;
@@ -865,10 +888,22 @@ const FUZZY_NAME_WINDOWS = 24;
 const isStop = (w: string) => STOP_WORDS.has(w);
 const round = (x: number) => Math.round(x * 10000) / 10000;
 
-function maxOf(a: Float64Array, mask: Uint8Array): number {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) if (mask[i] && (a[i] ?? 0) > m) m = a[i] ?? 0;
-  return m;
+/**
+ * normalizeSemantic with a known median, for these papers only (every other one is at the
+ * median, so maps to 0).
+ */
+function normalizeAt(
+  sem: Float64Array,
+  mask: Uint8Array,
+  known: number,
+  only: readonly number[],
+): Map<number, number> {
+  let max = known;
+  for (const i of only) if (mask[i] && (sem[i] ?? 0) > max) max = sem[i] ?? 0;
+  const span = max - known || 1;
+  const out = new Map<number, number>();
+  for (const i of only) out.set(i, Math.max(0, ((sem[i] ?? 0) - known) / span));
+  return out;
 }
 
 function topK(a: Float64Array, mask: Uint8Array, k: number): number[] {
