@@ -4,7 +4,14 @@ import { fold, stem } from '../index/analyze.js';
 import { LsaModel } from '../index/lsa.js';
 import { SearchIndex } from '../index/search.js';
 import { parseListing } from '../ingest/listing.js';
-import { buildTopics, topicCounts, type TopicInput, type TopicModel } from './topics.js';
+import { mulberry32 } from '../core/random.js';
+import {
+  buildTopics,
+  topicCounts,
+  TOPICS_SCALE_ABOVE,
+  type TopicInput,
+  type TopicModel,
+} from './topics.js';
 
 const records = parseListing(
   readFileSync(new URL('../../data/iclr2020/listing.md', import.meta.url), 'utf8'),
@@ -130,6 +137,11 @@ describe('topics on the ICLR 2020 corpus', () => {
     expect(topicCounts(2000).fine).toBeGreaterThan(topicCounts(687).fine);
     expect(topicCounts(12)).toEqual({ fine: 4, broad: 2 });
     expect(topicCounts(687, { fineTopics: 30, broadAreas: 50 })).toEqual({ fine: 30, broad: 30 });
+    // Above TOPICS_SCALE_ABOVE (the large-corpus path) the defaults are capped.
+    expect(topicCounts(100_000, { largeCorpus: false })).toEqual({ fine: 696, broad: 158 });
+    expect(topicCounts(100_000)).toEqual({ fine: 400, broad: 91 });
+    expect(topicCounts(1_000_000)).toEqual({ fine: 400, broad: 91 });
+    expect(topicCounts(TOPICS_SCALE_ABOVE).fine).toBe(Math.round(2.2 * Math.sqrt(20_000)));
   });
 });
 
@@ -197,3 +209,186 @@ describe('topics on a tiny synthetic corpus', () => {
     expect(() => buildTopics({ ...input, ids: input.ids.map(() => 'same') })).toThrow(/unique/);
   });
 });
+
+describe('the large-corpus path (mini-batch k-means, names from a sample)', () => {
+  // 3,000 papers in 12 well-separated clusters (16-d), each cluster with its own vocabulary.
+  const themes = [
+    ['graph', 'node', 'edge', 'message', 'molecule', 'pooling'],
+    ['policy', 'reward', 'agent', 'exploration', 'episode', 'critic'],
+    ['quantization', 'pruning', 'compression', 'sparsity', 'bits', 'hardware'],
+    ['diffusion', 'denoising', 'score', 'sampler', 'likelihood', 'noise'],
+    ['adversarial', 'perturbation', 'attack', 'certified', 'robustness', 'defense'],
+    ['translation', 'language', 'sentence', 'token', 'parsing', 'vocabulary'],
+    ['privacy', 'federated', 'client', 'server', 'differential', 'aggregation'],
+    ['protein', 'folding', 'residue', 'structure', 'docking', 'ligand'],
+    ['speech', 'audio', 'speaker', 'acoustic', 'waveform', 'phoneme'],
+    ['causal', 'intervention', 'confounder', 'counterfactual', 'treatment', 'effect'],
+    ['kernel', 'gaussian', 'process', 'covariance', 'bayesian', 'posterior'],
+    ['video', 'frame', 'motion', 'tracking', 'optical', 'flow'],
+  ];
+  const k = themes.length;
+  const dim = 16;
+  const n = 3000;
+  const rand = mulberry32(42);
+  const gauss = () =>
+    Math.sqrt(-2 * Math.log(Math.max(1e-12, rand()))) * Math.cos(2 * Math.PI * rand());
+  const centers = themes.map(() => {
+    const c = Array.from({ length: dim }, gauss);
+    const s = Math.hypot(...c);
+    return c.map((x) => x / s);
+  });
+  const truth: number[] = [];
+  const vectors = new Float32Array(n * dim);
+  const texts: string[] = [];
+  const authors: string[][] = [];
+  for (let i = 0; i < n; i++) {
+    const t = i % k;
+    truth.push(t);
+    const c = centers[t] ?? [];
+    for (let d = 0; d < dim; d++) vectors[i * dim + d] = (c[d] ?? 0) + 0.06 * gauss();
+    const words = themes[t] ?? [];
+    const w = (j: number) => words[(i * 7 + j * 5) % words.length] ?? '';
+    texts.push(`${w(0)} ${w(1)} ${w(2)}. We study ${w(3)} ${w(4)} and ${w(1)} ${w(2)} ${w(5)}.`);
+    authors.push([`Author ${String(t)}-${String(Math.floor(i / k) % 3)}`, `Person ${String(i)}`]);
+  }
+  const input: TopicInput = {
+    ids: texts.map((_, i) => `q${String(i).padStart(4, '0')}`),
+    texts,
+    vectors,
+    dim,
+    authors,
+  };
+  const opts = { largeCorpus: true, fineTopics: k, broadAreas: 4 };
+  const model = buildTopics(input, opts);
+  const fineOf = (m: TopicModel) => input.ids.map((id) => m.assignments.get(id)?.fine ?? '');
+
+  it('recovers well-separated clusters and names them from their words', () => {
+    expect(TOPICS_SCALE_ABOVE).toBeGreaterThan(1000);
+    expect(model.method).toBe('minibatch-kmeans');
+    checkModel(model, input);
+    expect(model.fineCount).toBe(k);
+    expect(model.broadCount).toBe(4);
+    expect(adjustedRand(fineOf(model), truth)).toBeGreaterThan(0.95);
+    for (const t of model.topics.filter((x) => x.level === 2)) {
+      const members = input.ids.filter((id) => model.assignments.get(id)?.fine === t.id);
+      const major = truth[input.ids.indexOf(members[0] ?? '')] ?? 0;
+      const words = themes[major] ?? [];
+      expect(t.label.length).toBeGreaterThan(0);
+      expect(
+        words.some((w) => t.label.toLowerCase().includes(w.slice(0, 5))),
+        t.label,
+      ).toBe(true);
+      // Central papers are the members nearest the centroid: their scores are the highest.
+      const scores = members.map((id) => model.assignments.get(id)?.score ?? 0);
+      const best = Math.max(...scores);
+      expect(model.assignments.get(t.centralPapers[0] ?? '')?.score).toBe(best);
+      // Top authors count all members (not only the naming sample).
+      const count = new Map<string, number>();
+      for (const id of members)
+        for (const a of authors[input.ids.indexOf(id)] ?? []) count.set(a, (count.get(a) ?? 0) + 1);
+      expect(t.topAuthors[0]?.count).toBe(Math.max(...count.values()));
+    }
+  });
+
+  it('is deterministic and independent of the input order', () => {
+    const again = buildTopics(shuffled(input, 11), opts);
+    expect(again.topics).toEqual(model.topics);
+    for (const id of input.ids)
+      expect(again.assignments.get(id)).toEqual(model.assignments.get(id));
+    const other = buildTopics(input, { ...opts, seed: 7 });
+    expect(adjustedRand(fineOf(other), truth)).toBeGreaterThan(0.95);
+    // Structureless points: the partition depends on every random choice, so only a fully
+    // seeded, order-independent run repeats it.
+    const noise: TopicInput = {
+      ...input,
+      vectors: Float32Array.from({ length: input.vectors.length }, gauss),
+    };
+    const a = buildTopics(noise, { largeCorpus: true, fineTopics: 40, miniBatches: 5 });
+    const b = buildTopics(shuffled(noise, 5), {
+      largeCorpus: true,
+      fineTopics: 40,
+      miniBatches: 5,
+    });
+    expect(b.topics).toEqual(a.topics);
+    expect(fineOf(b)).toEqual(fineOf(a));
+    const c = buildTopics(noise, { largeCorpus: true, fineTopics: 40, miniBatches: 5, seed: 3 });
+    expect(fineOf(c)).not.toEqual(fineOf(a));
+  });
+
+  it('caps the default number of topics, keeps zero rows, and differs from the small path', () => {
+    const zeroed: TopicInput = { ...input, vectors: input.vectors.slice() };
+    const zero = [5, 1234];
+    for (const i of zero) zeroed.vectors.fill(0, i * dim, (i + 1) * dim);
+    const capped = buildTopics(zeroed, { largeCorpus: true, maxFineTopics: 30 });
+    checkModel(capped, zeroed);
+    expect(capped.fineCount).toBeLessThanOrEqual(30);
+    expect(capped.fineCount).toBeGreaterThanOrEqual(k);
+    expect(capped.broadCount).toBeLessThan(capped.fineCount);
+    // Every fine topic lies inside one true cluster (zero rows aside).
+    const fine = fineOf(capped);
+    const purity = new Map<string, Set<number>>();
+    fine.forEach((f, i) => {
+      if (zero.includes(i)) return;
+      purity.set(f, (purity.get(f) ?? new Set<number>()).add(truth[i] ?? -1));
+    });
+    for (const [f, s] of purity) expect(s.size, f).toBe(1);
+    // The small path (Ward + k-means) finds the same topics on the first 1,200 papers.
+    const m = 1200;
+    const sub: TopicInput = {
+      ids: input.ids.slice(0, m),
+      texts: texts.slice(0, m),
+      authors: authors.slice(0, m),
+      vectors: input.vectors.slice(0, m * dim),
+      dim,
+    };
+    const subOf = (x: TopicModel) => sub.ids.map((id) => x.assignments.get(id)?.fine ?? '');
+    const small = buildTopics(sub, { fineTopics: k, broadAreas: 4 });
+    const large = buildTopics(sub, { fineTopics: k, broadAreas: 4, largeCorpus: true });
+    expect(small.method).toBe('ward-kmeans');
+    expect(large.method).toBe('minibatch-kmeans');
+    expect(adjustedRand(subOf(small), subOf(large))).toBeGreaterThan(0.95);
+    // Degenerate inputs.
+    const one = buildTopics(
+      {
+        ids: ['x'],
+        texts: ['Graph nets.'],
+        vectors: Float32Array.from([1, 0]),
+        dim: 2,
+        authors: [[]],
+      },
+      { largeCorpus: true },
+    );
+    expect(one.assignments.get('x')).toMatchObject({ fine: 't1.1', broad: 't1' });
+    const twins = buildTopics(
+      {
+        ids: ['a', 'b'],
+        texts: ['A b.', 'A b.'],
+        vectors: new Float32Array(4),
+        dim: 2,
+        authors: [[], []],
+      },
+      { largeCorpus: true },
+    );
+    expect(twins.fineCount).toBe(1);
+    expect(twins.assignments.get('b')?.score).toBe(0);
+  });
+});
+
+/** Adjusted Rand index of two labellings. */
+function adjustedRand(a: readonly (string | number)[], b: readonly (string | number)[]): number {
+  const joint = new Map<string, number>();
+  const ca = new Map<string | number, number>();
+  const cb = new Map<string | number, number>();
+  a.forEach((x, i) => {
+    const y = b[i] ?? '';
+    const key = `${String(x)}|${String(y)}`;
+    joint.set(key, (joint.get(key) ?? 0) + 1);
+    ca.set(x, (ca.get(x) ?? 0) + 1);
+    cb.set(y, (cb.get(y) ?? 0) + 1);
+  });
+  const c2 = (x: number) => (x * (x - 1)) / 2;
+  const sum = (m: Map<unknown, number>) => [...m.values()].reduce((s, c) => s + c2(c), 0);
+  const expected = (sum(ca) * sum(cb)) / c2(a.length);
+  const max = (sum(ca) + sum(cb)) / 2;
+  return max === expected ? 1 : (sum(joint) - expected) / (max - expected);
+}

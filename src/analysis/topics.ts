@@ -15,11 +15,23 @@
 //
 // Pure and deterministic: the input is sorted by id first, so the same papers in any order give
 // the same topics; the default method uses no randomness at all, and `kmeans` a seeded PRNG.
+//
+// Large corpora (over TOPICS_SCALE_ABOVE papers, or with `largeCorpus: true`; the model's method
+// is then `minibatch-kmeans`): Ward's clustering of the papers needs n² time and memory, so fine
+// topics come from mini-batch k-means (Sculley 2010) over all papers — k-means++ seeding on a
+// sample, a fixed number of mini-batches, one pass assigning every paper to its nearest center —
+// with the same default number of topics capped at `maxFineTopics` (400: beyond that topics are
+// too many to browse, and each pass costs n · k · dim); broad areas are capped in the same
+// proportion (91) and found as above. Names and terms come from a sample of each topic's papers
+// (`labelSample`: the nearest half and an even spread of the rest), by the same rules; central
+// papers, sizes and top authors count all members. Memory stays O(n · dim) (the input) plus
+// O(n) and the naming sample: no n × n or n × k matrix. Seeded by `seed`, so still deterministic.
 
 import { fold, stem, STOP_WORDS, tokenize, type Token } from '../index/analyze.js';
 import { mulberry32 as prng } from '../core/random.js';
 
-export type TopicMethod = 'ward' | 'kmeans' | 'ward-kmeans';
+/** `minibatch-kmeans` is the large-corpus path (see `TOPICS_SCALE_ABOVE`). */
+export type TopicMethod = 'ward' | 'kmeans' | 'ward-kmeans' | 'minibatch-kmeans';
 
 export interface TopicOptions {
   /** Number of fine topics (default `round(fineFactor · √n)`, at most n / 3). */
@@ -45,6 +57,23 @@ export interface TopicOptions {
   termSupport: number;
   /** Authors need this many papers in a topic to be listed among its top authors. */
   minAuthorCount: number;
+  /**
+   * Take the large-corpus path (mini-batch k-means, names from a sample): true forces it, false
+   * never takes it; by default it is taken above `TOPICS_SCALE_ABOVE` papers (or with the method
+   * `minibatch-kmeans`).
+   */
+  largeCorpus?: boolean;
+  /** Large path: the default number of fine topics is capped at this. */
+  maxFineTopics: number;
+  /** Large path: mini-batches of this many papers (drawn with replacement)… */
+  batchSize: number;
+  /** … this many of them, after k-means++ seeding on a sample of `seedSample` papers… */
+  miniBatches: number;
+  seedSample: number;
+  /** … then this many passes over all papers (1: assign each to its nearest center; more: Lloyd). */
+  fullPasses: number;
+  /** Large path: names and terms come from at most this many papers per fine topic. */
+  labelSample: number;
 }
 
 /** Chosen on the ICLR 2020 corpus (bench/topics-quality.ts). */
@@ -62,7 +91,19 @@ export const DEFAULT_TOPICS: TopicOptions = {
   termSupport: 0.15,
   topAuthors: 5,
   minAuthorCount: 2,
+  maxFineTopics: 400,
+  batchSize: 2048,
+  miniBatches: 150,
+  seedSample: 4096,
+  fullPasses: 1,
+  labelSample: 100,
 };
+
+/**
+ * Above this many papers `buildTopics` clusters by mini-batch k-means and names topics from a
+ * sample: Ward's clustering of the papers needs n² memory and time (3.2 GB at 20,000 papers).
+ */
+export const TOPICS_SCALE_ABOVE = 20_000;
 
 export interface TopicInput {
   ids: string[];
@@ -109,21 +150,38 @@ export interface TopicModel {
   method: TopicMethod;
 }
 
-/** The numbers of fine topics and broad areas for a corpus of n papers. */
+/**
+ * The numbers of fine topics and broad areas for a corpus of n papers (on the large-corpus
+ * path, the defaults are capped: see `maxFineTopics`).
+ */
 export function topicCounts(
   n: number,
   opts: Partial<TopicOptions> = {},
 ): { fine: number; broad: number } {
   const o = { ...DEFAULT_TOPICS, ...opts };
   if (n <= 0) return { fine: 0, broad: 0 };
+  // The large path caps the defaults: fine topics at maxFineTopics, areas in the same proportion.
+  const large = isLarge(n, o);
+  const capFine = large ? o.maxFineTopics : Infinity;
+  const capBroad = large
+    ? Math.max(1, Math.round((o.maxFineTopics * o.broadFactor) / o.fineFactor))
+    : Infinity;
   const fine = clampInt(
-    o.fineTopics ?? Math.min(Math.round(o.fineFactor * Math.sqrt(n)), Math.floor(n / 3)),
+    o.fineTopics ?? Math.min(Math.round(o.fineFactor * Math.sqrt(n)), Math.floor(n / 3), capFine),
     1,
     n,
   );
-  const broad = clampInt(o.broadAreas ?? Math.round(o.broadFactor * Math.sqrt(n)), 1, fine);
+  const broad = clampInt(
+    o.broadAreas ?? Math.min(Math.round(o.broadFactor * Math.sqrt(n)), capBroad),
+    1,
+    fine,
+  );
   return { fine, broad };
 }
+
+/** Does `buildTopics` take the large-corpus path for n papers? */
+const isLarge = (n: number, o: TopicOptions) =>
+  o.method === 'minibatch-kmeans' || (o.largeCorpus ?? n > TOPICS_SCALE_ABOVE);
 
 const clampInt = (x: number, lo: number, hi: number) =>
   Math.max(lo, Math.min(hi, Math.round(Number.isFinite(x) ? x : lo)));
@@ -143,6 +201,7 @@ export function buildTopics(input: TopicInput, opts: Partial<TopicOptions> = {})
   const order = input.ids
     .map((_, i) => i)
     .sort((a, b) => cmp(input.ids[a] ?? '', input.ids[b] ?? ''));
+  if (isLarge(n, o)) return buildTopicsLarge(input, order, o);
   const ids = order.map((i) => input.ids[i] ?? '');
   const texts = order.map((i) => input.texts[i] ?? '');
   const authors = order.map((i) => input.authors[i] ?? []);
@@ -319,7 +378,7 @@ export function centroids(
   return c;
 }
 
-function sizesOf(labels: readonly number[], k: number): number[] {
+function sizesOf(labels: readonly number[] | Int32Array, k: number): number[] {
   const s = new Array<number>(k).fill(0);
   for (const l of labels) s[l] = (s[l] ?? 0) + 1;
   return s;
@@ -596,6 +655,412 @@ function dissolveSmall(X: Float64Array, n: number, dim: number, labels: number[]
     if (m === undefined) map.set(l, (m = map.size));
     return m;
   });
+}
+
+// ————————————————————————————————————————————— large corpora
+
+// The large-corpus path never holds an n × n or n × k matrix: the papers' vectors are read from
+// the input in id order through `order` (normalised on the fly, one row at a time), fine topics
+// come from Sculley's mini-batch k-means (2010) seeded by k-means++ on a sample, every paper is
+// assigned once to its nearest center, and names come from a sample of each topic's papers.
+
+/** The rows of the input in id order, each scaled to unit length (zero rows stay zero). */
+class UnitRows {
+  readonly n: number;
+  readonly dim: number;
+  private readonly v: Float32Array;
+  private readonly order: readonly number[];
+  private readonly inv: Float64Array;
+
+  constructor(vectors: Float32Array, dim: number, order: readonly number[]) {
+    this.n = order.length;
+    this.dim = dim;
+    this.v = vectors;
+    this.order = order;
+    this.inv = new Float64Array(this.n);
+    for (let r = 0; r < this.n; r++) {
+      const base = (order[r] ?? 0) * dim;
+      let s = 0;
+      for (let d = 0; d < dim; d++) s += (vectors[base + d] ?? 0) ** 2;
+      this.inv[r] = s > 0 ? 1 / Math.sqrt(s) : 0;
+    }
+  }
+
+  /** Copy row r (in id order) into `out`. */
+  load(r: number, out: Float64Array): Float64Array {
+    const base = (this.order[r] ?? 0) * this.dim;
+    const inv = this.inv[r] ?? 0;
+    for (let d = 0; d < this.dim; d++) out[d] = (this.v[base + d] ?? 0) * inv;
+    return out;
+  }
+}
+
+/** x · row c of C (k × dim, row-major), four partial sums for speed. */
+function dotAt(x: Float64Array, C: Float64Array, c: number, dim: number): number {
+  const base = c * dim;
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let d = 0;
+  for (; d + 3 < dim; d += 4) {
+    s0 += (x[d] ?? 0) * (C[base + d] ?? 0);
+    s1 += (x[d + 1] ?? 0) * (C[base + d + 1] ?? 0);
+    s2 += (x[d + 2] ?? 0) * (C[base + d + 2] ?? 0);
+    s3 += (x[d + 3] ?? 0) * (C[base + d + 3] ?? 0);
+  }
+  for (; d < dim; d++) s0 += (x[d] ?? 0) * (C[base + d] ?? 0);
+  return s0 + s1 + s2 + s3;
+}
+
+/**
+ * The Euclidean-nearest center: ‖x − c‖² = ‖x‖² − 2 (x·c − ‖c‖²/2), so the largest x·c − half[c]
+ * (half[c] = ‖c‖²/2; Infinity rules a center out). Ties go to the lower index.
+ */
+function nearestRow(x: Float64Array, C: Float64Array, half: Float64Array, k: number, dim: number) {
+  let best = 0;
+  let bestV = -Infinity;
+  const take = (c: number, dot: number) => {
+    const v = dot - (half[c] ?? Infinity);
+    if (v > bestV) {
+      bestV = v;
+      best = c;
+    }
+  };
+  // Four centers at a time: each x[d] is read once for four products (about 1.7× faster).
+  let c = 0;
+  for (; c + 3 < k; c += 4) {
+    const b0 = c * dim;
+    const b1 = b0 + dim;
+    const b2 = b1 + dim;
+    const b3 = b2 + dim;
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    for (let d = 0; d < dim; d++) {
+      const xd = x[d] ?? 0;
+      s0 += xd * (C[b0 + d] ?? 0);
+      s1 += xd * (C[b1 + d] ?? 0);
+      s2 += xd * (C[b2 + d] ?? 0);
+      s3 += xd * (C[b3 + d] ?? 0);
+    }
+    take(c, s0);
+    take(c + 1, s1);
+    take(c + 2, s2);
+    take(c + 3, s3);
+  }
+  for (; c < k; c++) take(c, dotAt(x, C, c, dim));
+  return best;
+}
+
+function halfNorms(C: Float64Array, k: number, dim: number): Float64Array {
+  const h = new Float64Array(k);
+  for (let c = 0; c < k; c++) {
+    let s = 0;
+    for (let d = 0; d < dim; d++) s += (C[c * dim + d] ?? 0) ** 2;
+    h[c] = s / 2;
+  }
+  return h;
+}
+
+/** `m` distinct indices of 0..n-1 (all when m ≥ n), ascending, from a seeded PRNG. */
+function sampleIndices(n: number, m: number, rand: () => number): number[] {
+  if (m >= n) return [...Array(n).keys()];
+  const picked = new Uint8Array(n);
+  const out: number[] = [];
+  // Floyd's algorithm: m draws, each new.
+  for (let j = n - m; j < n; j++) {
+    const t = Math.floor(rand() * (j + 1));
+    const x = picked[t] ? j : t;
+    picked[x] = 1;
+    out.push(x);
+  }
+  return out.sort((a, b) => a - b);
+}
+
+/**
+ * Mini-batch k-means (Sculley 2010) over all rows: k-means++ seeding on `seedSample` rows, then
+ * `miniBatches` batches of `batchSize` rows drawn with replacement; each center moves to the
+ * running mean of the rows assigned to it so far (learning rate 1 / count). Returns the centers
+ * (k × dim; a center never chosen keeps its seed).
+ */
+function miniBatchKmeans(
+  rows: UnitRows,
+  k: number,
+  opts: { seed: number; batchSize: number; miniBatches: number; seedSample: number },
+): Float64Array {
+  const { n, dim } = rows;
+  const rand = prng(opts.seed);
+  const seedRows = sampleIndices(n, Math.max(k, opts.seedSample), rand);
+  const S = new Float64Array(seedRows.length * dim);
+  const buf = new Float64Array(dim);
+  seedRows.forEach((r, j) => S.set(rows.load(r, buf), j * dim));
+  const init = kmeansPlusPlus(S, seedRows.length, dim, k, rand);
+  const C = new Float64Array(k * dim);
+  init.forEach((c, j) => C.set(c, j * dim));
+  const count = new Float64Array(k);
+  const b = Math.max(1, Math.min(opts.batchSize, n));
+  const batch = new Int32Array(b);
+  const label = new Int32Array(b);
+  for (let t = 0; t < opts.miniBatches; t++) {
+    for (let j = 0; j < b; j++) batch[j] = Math.min(n - 1, Math.floor(rand() * n));
+    // Assign the whole batch to the current centers, then take the gradient steps in order.
+    const half = halfNorms(C, k, dim);
+    for (let j = 0; j < b; j++)
+      label[j] = nearestRow(rows.load(batch[j] ?? 0, buf), C, half, k, dim);
+    for (let j = 0; j < b; j++) {
+      const c = label[j] ?? 0;
+      const v = (count[c] ?? 0) + 1;
+      count[c] = v;
+      const eta = 1 / v;
+      rows.load(batch[j] ?? 0, buf);
+      const base = c * dim;
+      for (let d = 0; d < dim; d++)
+        C[base + d] = (C[base + d] ?? 0) * (1 - eta) + (buf[d] ?? 0) * eta;
+    }
+  }
+  return C;
+}
+
+/** Assign every row to its nearest center (centers marked in `skip` excluded). */
+function assignAll(
+  rows: UnitRows,
+  C: Float64Array,
+  k: number,
+  labels: Int32Array,
+  skip?: readonly boolean[],
+): void {
+  const { n, dim } = rows;
+  const half = halfNorms(C, k, dim);
+  skip?.forEach((x, c) => {
+    if (x) half[c] = Infinity;
+  });
+  const buf = new Float64Array(dim);
+  for (let r = 0; r < n; r++) labels[r] = nearestRow(rows.load(r, buf), C, half, k, dim);
+}
+
+/** Means (k × dim) and sizes of the clusters of a labelling. */
+function meansOf(rows: UnitRows, labels: Int32Array, k: number) {
+  const { n, dim } = rows;
+  const sum = new Float64Array(k * dim);
+  const size = new Array<number>(k).fill(0);
+  const buf = new Float64Array(dim);
+  for (let r = 0; r < n; r++) {
+    const l = labels[r] ?? 0;
+    size[l] = (size[l] ?? 0) + 1;
+    rows.load(r, buf);
+    const base = l * dim;
+    for (let d = 0; d < dim; d++) sum[base + d] = (sum[base + d] ?? 0) + (buf[d] ?? 0);
+  }
+  for (let l = 0; l < k; l++) {
+    const s = size[l] ?? 0;
+    if (s > 0) for (let d = 0; d < dim; d++) sum[l * dim + d] = (sum[l * dim + d] ?? 0) / s;
+  }
+  return { means: sum, size };
+}
+
+/** Members of each cluster, ascending: `members[start[c] .. start[c + 1])`. */
+function groupBy(labels: Int32Array, k: number) {
+  const start = new Int32Array(k + 1);
+  for (const l of labels) start[l + 1] = (start[l + 1] ?? 0) + 1;
+  for (let c = 0; c < k; c++) start[c + 1] = (start[c + 1] ?? 0) + (start[c] ?? 0);
+  const fill = start.slice(0, k);
+  const members = new Int32Array(labels.length);
+  labels.forEach((l, r) => {
+    const at = fill[l] ?? 0;
+    members[at] = r;
+    fill[l] = at + 1;
+  });
+  return { start, members };
+}
+
+function buildTopicsLarge(
+  input: TopicInput,
+  order: readonly number[],
+  o: TopicOptions,
+): TopicModel {
+  const n = order.length;
+  const dim = input.dim;
+  const rows = new UnitRows(input.vectors, dim, order);
+  const ids = order.map((i) => input.ids[i] ?? '');
+  const counts = topicCounts(n, o);
+  const k0 = counts.fine;
+
+  // Fine topics: mini-batch k-means, one full assignment, small topics dissolved.
+  const C = miniBatchKmeans(rows, k0, o);
+  const raw = new Int32Array(n);
+  assignAll(rows, C, k0, raw);
+  let { means, size } = meansOf(rows, raw, k0);
+  // Optional Lloyd iterations over all rows (each costs one more assignment pass).
+  for (let pass = 1; pass < o.fullPasses; pass++) {
+    const empty = size.map((s) => s === 0);
+    assignAll(rows, means, k0, raw, empty);
+    ({ means, size } = meansOf(rows, raw, k0));
+  }
+  const min = Math.min(o.minTopicSize, Math.floor(n / k0));
+  const alive = size.map((s) => s >= min);
+  if (!alive.some(Boolean)) alive[size.indexOf(Math.max(...size))] = true;
+  if (size.some((s, c) => s > 0 && !alive[c])) {
+    const half = halfNorms(means, k0, dim);
+    alive.forEach((a, c) => {
+      if (!a) half[c] = Infinity;
+    });
+    const buf = new Float64Array(dim);
+    for (let r = 0; r < n; r++)
+      if (!alive[raw[r] ?? 0]) raw[r] = nearestRow(rows.load(r, buf), means, half, k0, dim);
+    ({ means, size } = meansOf(rows, raw, k0));
+  }
+  // Number the topics 0..kFine-1 by first member (in id order).
+  const renum = new Int32Array(k0).fill(-1);
+  let kFine = 0;
+  const fine = new Int32Array(n);
+  for (let r = 0; r < n; r++) {
+    const l = raw[r] ?? 0;
+    if ((renum[l] ?? -1) < 0) renum[l] = kFine++;
+    fine[r] = renum[l] ?? 0;
+  }
+  const fineCentroids: Float64Array[] = new Array<Float64Array>(kFine);
+  const fineSizes = new Array<number>(kFine).fill(0);
+  renum.forEach((f, l) => {
+    if (f < 0) return;
+    fineCentroids[f] = means.slice(l * dim, (l + 1) * dim);
+    fineSizes[f] = size[l] ?? 0;
+  });
+
+  // Broad areas: Ward's clustering of the fine topics' centroids, as on the small path.
+  const fineUnit = fineCentroids.map(unit);
+  const points = o.unitCentroids ? fineUnit : fineCentroids;
+  const areaOfFine = ward(points, fineSizes, kFine, dim, Math.min(counts.broad, kFine));
+  const kBroad = 1 + Math.max(...areaOfFine);
+  const broad = fine.map((f) => areaOfFine[f] ?? 0);
+
+  // Stable ids, as on the small path.
+  const firstMember = (labels: Int32Array, k: number) => {
+    const first = new Array<number>(k).fill(n);
+    labels.forEach((l, i) => {
+      if (i < (first[l] ?? n)) first[l] = i;
+    });
+    return first;
+  };
+  const broadSizes = sizesOf(broad, kBroad);
+  const broadFirst = firstMember(broad, kBroad);
+  const areaRank = rankBy(kBroad, (a) => [-(broadSizes[a] ?? 0), broadFirst[a] ?? 0]);
+  const fineFirst = firstMember(fine, kFine);
+  const fineIds: string[] = new Array<string>(kFine).fill('');
+  const broadIds = areaRank.map((_, a) => `t${(areaRank[a] ?? 0) + 1}`);
+  for (let a = 0; a < kBroad; a++) {
+    const members = [...Array(kFine).keys()]
+      .filter((f) => areaOfFine[f] === a)
+      .sort(
+        (x, y) =>
+          (fineSizes[y] ?? 0) - (fineSizes[x] ?? 0) || (fineFirst[x] ?? 0) - (fineFirst[y] ?? 0),
+      );
+    members.forEach((f, j) => (fineIds[f] = `${broadIds[a] ?? ''}.${j + 1}`));
+  }
+
+  // Each paper's cosine to its fine topic's centroid; to its area's centroid (for central papers).
+  const areaUnit = [...Array(kBroad).keys()].map((a) => {
+    const c = new Float64Array(dim);
+    fineCentroids.forEach((m, f) => {
+      if (areaOfFine[f] !== a) return;
+      const w = fineSizes[f] ?? 0;
+      for (let d = 0; d < dim; d++) c[d] = (c[d] ?? 0) + w * (m[d] ?? 0);
+    });
+    return unit(c);
+  });
+  const fineU = new Float64Array(kFine * dim);
+  fineUnit.forEach((u, f) => fineU.set(u, f * dim));
+  const areaU = new Float64Array(kBroad * dim);
+  areaUnit.forEach((u, a) => areaU.set(u, a * dim));
+  const score = new Float64Array(n);
+  const areaScore = new Float64Array(n);
+  const buf = new Float64Array(dim);
+  for (let r = 0; r < n; r++) {
+    rows.load(r, buf);
+    score[r] = dotAt(buf, fineU, fine[r] ?? 0, dim);
+    areaScore[r] = dotAt(buf, areaU, broad[r] ?? 0, dim);
+  }
+
+  // Members of each fine topic, nearest to the centroid first; the naming sample takes the
+  // nearest half and spreads the other half evenly over the rest of that ranking.
+  const byFine = groupBy(fine, kFine);
+  const ranked = (g: { start: Int32Array; members: Int32Array }, c: number, s: Float64Array) =>
+    [...g.members.subarray(g.start[c] ?? 0, g.start[c + 1] ?? 0)].sort(
+      (a, b) => (s[b] ?? 0) - (s[a] ?? 0) || a - b,
+    );
+  const fineCentral: number[][] = [];
+  const sample: number[] = [];
+  for (let f = 0; f < kFine; f++) {
+    const list = ranked(byFine, f, score);
+    fineCentral.push(list.slice(0, o.centralPapers));
+    const m = Math.min(list.length, o.labelSample);
+    const near = Math.ceil(m / 2);
+    for (let j = 0; j < near; j++) sample.push(list[j] ?? 0);
+    const rest = list.length - near;
+    for (let j = 0; j < m - near; j++)
+      sample.push(list[near + Math.floor(((j + 0.5) * rest) / (m - near))] ?? 0);
+  }
+  sample.sort((a, b) => a - b);
+  const byBroad = groupBy(broad, kBroad);
+  const broadCentral = [...Array(kBroad).keys()].map((a) =>
+    ranked(byBroad, a, areaScore).slice(0, o.centralPapers),
+  );
+
+  // Names and terms from the sample, by the same rules as on the small path.
+  const sTexts = sample.map((r) => input.texts[order[r] ?? 0] ?? '');
+  const sTitles = input.titles ? sample.map((r) => input.titles?.[order[r] ?? 0] ?? '') : undefined;
+  const corpus = new TermCorpus(sTexts, sTitles);
+  const sFine = sample.map((r) => fine[r] ?? 0);
+  const fineDesc = describeClusters(corpus, sFine, kFine, o.terms, o.termSupport);
+  const broadDesc = describeClusters(
+    corpus,
+    sFine.map((f) => areaOfFine[f] ?? 0),
+    kBroad,
+    o.terms,
+    o.termSupport,
+  );
+
+  const assignments = new Map<string, TopicAssignment>();
+  ids.forEach((id, r) =>
+    assignments.set(id, {
+      fine: fineIds[fine[r] ?? 0] ?? '',
+      broad: broadIds[broad[r] ?? 0] ?? '',
+      score: round6(score[r] ?? 0),
+    }),
+  );
+
+  // Top authors over all members (each name folded once).
+  const keyCache = new Map<string, string>();
+  const authorsOf = (g: { start: Int32Array; members: Int32Array }, c: number) =>
+    [...g.members.subarray(g.start[c] ?? 0, g.start[c + 1] ?? 0)].map(
+      (r) => input.authors[order[r] ?? 0] ?? [],
+    );
+  const topicOf = (level: 1 | 2, c: number): Topic => {
+    const desc = (level === 2 ? fineDesc : broadDesc)[c];
+    const g = level === 2 ? byFine : byBroad;
+    const t: Topic = {
+      id: level === 2 ? (fineIds[c] ?? '') : (broadIds[c] ?? ''),
+      level,
+      label: desc?.label ?? `Topic ${c + 1}`,
+      terms: desc?.terms ?? [],
+      size: (g.start[c + 1] ?? 0) - (g.start[c] ?? 0),
+      centralPapers: ((level === 2 ? fineCentral : broadCentral)[c] ?? []).map((r) => ids[r] ?? ''),
+      topAuthors: topAuthors(authorsOf(g, c), o.topAuthors, o.minAuthorCount, keyCache),
+    };
+    if (level === 2) t.parent = broadIds[areaOfFine[c] ?? 0] ?? '';
+    return t;
+  };
+  const broadTopics = [...Array(kBroad).keys()].map((a) => topicOf(1, a));
+  const fineTopics = [...Array(kFine).keys()].map((f) => topicOf(2, f));
+  const byId = (a: Topic, b: Topic) => cmpIds(a.id, b.id);
+  return {
+    topics: [...broadTopics.sort(byId), ...fineTopics.sort(byId)],
+    assignments,
+    fineCount: kFine,
+    broadCount: kBroad,
+    method: 'minibatch-kmeans',
+  };
 }
 
 // ————————————————————————————————————————————— naming
@@ -1050,19 +1515,25 @@ export function describeClusters(
 
 // ————————————————————————————————————————————— authors, helpers
 
+/** `keys` caches each name's folded key across calls. */
 function topAuthors(
   lists: string[][],
   limit: number,
   min: number,
+  keys?: Map<string, string>,
 ): { name: string; count: number }[] {
   const count = new Map<string, number>();
   const forms = new Map<string, Map<string, number>>();
   for (const list of lists) {
     const seen = new Set<string>();
     for (const name of list) {
-      const key = fold(name)
-        .replace(/[^a-z0-9]+/g, ' ')
-        .trim();
+      let key = keys?.get(name);
+      if (key === undefined) {
+        key = fold(name)
+          .replace(/[^a-z0-9]+/g, ' ')
+          .trim();
+        keys?.set(name, key);
+      }
       if (!key || seen.has(key)) continue;
       seen.add(key);
       count.set(key, (count.get(key) ?? 0) + 1);
