@@ -6,10 +6,15 @@ import { describe, expect, it } from 'vitest';
 import { parseListing } from '../ingest/listing.js';
 import { LsaModel } from '../index/lsa.js';
 import { SearchIndex } from '../index/search.js';
+import { HnswIndex } from '../index/ann.js';
+import { mulberry32 } from '../core/random.js';
 import {
+  ApproxSimilarity,
   moreLikeThese,
   nearestPapers,
+  nearestPapersApprox,
   DEFAULT_SEMANTIC_WEIGHT,
+  SimilarityIndex,
   similarTo,
   type SimilarInput,
 } from './similar.js';
@@ -144,5 +149,120 @@ describe('moreLikeThese', () => {
     const res = moreLikeThese(input, ['nope'], ['nada']);
     expect(res.results).toEqual([]);
     expect(res.unknown).toEqual(['nope', 'nada']);
+  });
+});
+
+// The large-corpus path on a small synthetic corpus: papers drawn from 12 topics (each its own
+// made-up vocabulary and two-word phrases) over shared filler words, LSA fitted on them.
+function syntheticCorpus(n: number, seed: number): SimilarInput {
+  const rand = mulberry32(seed);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T;
+  const syll = ['ka', 'lo', 'mi', 'ne', 'ru', 'ta', 'vo', 'zi', 'pe', 'su', 'da', 'gu'];
+  const word = () => Array.from({ length: 3 }, () => pick(syll)).join('') + pick(['x', 'q', 'z']);
+  const filler = Array.from({ length: 150 }, word);
+  const topics = Array.from({ length: 12 }, () => Array.from({ length: 25 }, word));
+  const ids: string[] = [];
+  const texts: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const main = topics[i % topics.length] ?? [];
+    const second = topics[Math.floor(rand() * topics.length)] ?? [];
+    const words: string[] = [];
+    for (let w = 0; w < 70; w++) {
+      const r = rand();
+      if (r < 0.3) words.push(pick(main));
+      else if (r < 0.38) words.push(`${pick(main.slice(0, 8))} ${pick(main.slice(8, 12))}`);
+      else if (r < 0.46) words.push(pick(second));
+      else words.push(pick(filler));
+    }
+    ids.push(`p${i}`);
+    texts.push(`${words.slice(0, 6).join(' ')}. ${words.join(' ')}.`);
+  }
+  const { model, vectors } = LsaModel.fitWithVectors(texts);
+  return { ids, texts, vectors, dim: model.dim };
+}
+
+describe('ApproxSimilarity (HNSW candidates, exact re-ranking)', () => {
+  const synth = syntheticCorpus(500, 5);
+  const ann = HnswIndex.build(synth.vectors, synth.dim);
+  const approx = new ApproxSimilarity(synth, { ann });
+  const exact = nearestPapers(synth, 10);
+
+  it('agrees with the exact path: same lists, same scores and reasons', () => {
+    let identical = 0;
+    let found = 0;
+    for (const id of synth.ids) {
+      const want = exact.get(id) ?? [];
+      const got = approx.similarTo(id, 10);
+      expect(got).toHaveLength(10);
+      if (JSON.stringify(got) === JSON.stringify(want)) identical++;
+      const wantIds = new Set(want.map((s) => s.id));
+      found += got.filter((s) => wantIds.has(s.id)).length;
+      // Whatever it returns is scored exactly as the exact path scores that pair.
+      for (const s of got) {
+        const same = want.find((w) => w.id === s.id);
+        if (same) expect(s).toEqual(same);
+      }
+    }
+    expect(found / (10 * synth.ids.length)).toBeGreaterThanOrEqual(0.99);
+    expect(identical / synth.ids.length).toBeGreaterThanOrEqual(0.95);
+  });
+
+  it('scores a candidate with the exact mix even when the candidates are few', () => {
+    const few = new ApproxSimilarity(synth, { ann, semanticCandidates: 12, lexicalCandidates: 0 });
+    const idx = new SimilarityIndex(synth);
+    for (const id of synth.ids.slice(0, 50)) {
+      const i = idx.indexOf(id) ?? -1;
+      const row = idx.row(i);
+      const got = few.similarTo(id, 10);
+      expect(got.map((s) => s.id)).not.toContain(id);
+      for (const s of got) {
+        const j = idx.indexOf(s.id) ?? -1;
+        expect(s.score).toBe(Math.round((row.mix[j] ?? NaN) * 10000) / 10000);
+        expect(s.reason.lexical).toBe(Math.round((row.lex[j] ?? NaN) * 10000) / 10000);
+      }
+      for (let r = 1; r < got.length; r++)
+        expect(got[r]?.score).toBeLessThanOrEqual(got[r - 1]?.score ?? Infinity);
+    }
+  });
+
+  it('gives an empty list for an unknown id and refuses an ANN index of other vectors', () => {
+    expect(approx.similarTo('no-such-id')).toEqual([]);
+    expect(approx.nearestOf(-1)).toEqual([]);
+    expect(approx.nearestOf(synth.ids.length)).toEqual([]);
+    const other = HnswIndex.build(synth.vectors.subarray(0, 100 * synth.dim), synth.dim);
+    expect(() => new ApproxSimilarity(synth, { ann: other })).toThrow(/ANN index/);
+  });
+
+  it('is deterministic: fresh arrays and a fresh index give the same lists', () => {
+    const again = nearestPapersApprox(
+      { ...synth, ids: [...synth.ids], texts: [...synth.texts], vectors: synth.vectors.slice() },
+      10,
+      { ann: HnswIndex.build(synth.vectors.slice(), synth.dim) },
+    );
+    expect(again).toEqual(approx.nearestAll(10));
+  });
+
+  it('ranks like moreLikeThese: the same centroid list, and an SVM list that overlaps', () => {
+    const one = approx.moreLikeThese(['p3'], [], 10);
+    expect(one.method).toBe('centroid');
+    expect(one).toEqual(moreLikeThese(synth, ['p3'], [], 10));
+    const withNeg = approx.moreLikeThese(['p3'], ['p15'], 10);
+    expect(withNeg).toEqual(moreLikeThese(synth, ['p3'], ['p15'], 10));
+
+    // Three papers of topic 7 (ids ≡ 7 mod 12): the results are topic-7 papers.
+    const pos = ['p7', 'p19', 'p31'];
+    const svm = approx.moreLikeThese(pos, ['p43'], 20, { negativeSample: 200 });
+    const full = moreLikeThese(synth, pos, ['p43'], 20);
+    expect(svm.method).toBe('svm');
+    expect(svm.results).toHaveLength(20);
+    const ids = svm.results.map((r) => r.id);
+    for (const p of [...pos, 'p43']) expect(ids).not.toContain(p);
+    const topic7 = ids.filter((id) => Number(id.slice(1)) % 12 === 7).length;
+    expect(topic7).toBeGreaterThanOrEqual(18);
+    const fullIds = new Set(full.results.map((r) => r.id));
+    expect(ids.filter((id) => fullIds.has(id)).length).toBeGreaterThanOrEqual(12);
+    expect(approx.moreLikeThese(pos, ['p43'], 20, { negativeSample: 200 })).toEqual(svm);
+    expect(approx.moreLikeThese(['nope'], ['p1']).results).toEqual([]);
+    expect(approx.moreLikeThese(['nope'], ['p1']).unknown).toEqual(['nope']);
   });
 });

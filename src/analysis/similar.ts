@@ -20,10 +20,16 @@
 // similarity (Rocchio: similarity to the positive minus half the mean similarity to any
 // negatives).
 //
+// Large corpora (ApproxSimilarity, nearestPapersApprox): instead of scoring every pair, each
+// paper's candidates come from the HNSW index over the LSA vectors plus the postings of its
+// rarest terms, and are scored with the exact mix above; "more like these" trains on the
+// positives, the papers around them and a seeded sample of the rest (see the section below).
+//
 // Everything is deterministic: fixed iteration orders, ties broken by corpus order.
 
 import { fold, tokenize } from '../index/analyze.js';
 import { mulberry32 } from '../core/random.js';
+import { selectTop, type HnswIndex } from '../index/ann.js';
 
 export interface SimilarInput {
   ids: readonly string[];
@@ -71,7 +77,33 @@ interface SparseVec {
   val: Float64Array;
 }
 
-/** The tf-idf side of a corpus: vocabulary with surface forms, document vectors, postings. */
+/** Floats of LSA sums held at once while computing topicality (128 MB): blocks of terms. */
+const TOPICALITY_BLOCK_FLOATS = 1 << 24;
+
+/** A growable Uint32Array. */
+class U32List {
+  a: Uint32Array;
+  length = 0;
+  constructor(cap = 1024) {
+    this.a = new Uint32Array(cap);
+  }
+  push(x: number): void {
+    if (this.length === this.a.length) {
+      const b = new Uint32Array(this.a.length * 2);
+      b.set(this.a);
+      this.a = b;
+    }
+    this.a[this.length++] = x;
+  }
+}
+
+/**
+ * The tf-idf side of a corpus: vocabulary with surface forms, document vectors, postings.
+ *
+ * Memory: the document vectors are one CSR matrix (4 + 8 bytes a non-zero); the term → papers
+ * postings (as much again) are built only when a whole row is asked for (lexicalRow, the exact
+ * path); documents are tokenised one at a time.
+ */
 export class SimilarityIndex {
   readonly ids: readonly string[];
   readonly n: number;
@@ -89,8 +121,11 @@ export class SimilarityIndex {
    * or "results suggest" near 0. Used only to choose which shared terms to show.
    */
   readonly topicality: Float64Array;
-  readonly docs: readonly SparseVec[];
-  private readonly postings: { doc: Uint32Array; val: Float64Array }[];
+  /** Document vectors, CSR: paper i's features are docIdx[docOff[i] … docOff[i+1]), sorted. */
+  readonly docOff: Uint32Array;
+  readonly docIdx: Uint32Array;
+  readonly docVal: Float64Array;
+  private postings: { doc: Uint32Array; val: Float64Array }[] | null = null;
   private readonly pos = new Map<string, number>();
 
   constructor(input: SimilarInput, opts: SimilarOptions = {}) {
@@ -108,16 +143,51 @@ export class SimilarityIndex {
     });
     const useBigrams = opts.bigrams ?? true;
 
-    // 1. Terms of each document (Porter roots, plus "root root" bigrams of adjacent words).
-    const bags: Map<string, number>[] = [];
-    const forms = new Map<string, Map<string, number>>();
-    const addForm = (term: string, form: string) => {
-      let m = forms.get(term);
-      if (!m) forms.set(term, (m = new Map<string, number>()));
-      m.set(form, (m.get(form) ?? 0) + 1);
+    // 1. Terms of each document (Porter roots, plus "root root" bigrams of adjacent words), one
+    // document at a time: every term gets a provisional id, the document its (id, count) pairs.
+    const termId = new Map<string, number>();
+    let dfAll = new Uint32Array(1024);
+    // Surface forms: the first seen and its count; a map only for terms with several forms.
+    const firstForm: string[] = [];
+    let firstCount = new Uint32Array(1024);
+    const moreForms = new Map<number, Map<string, number>>();
+    const termOf = (term: string): number => {
+      let id = termId.get(term);
+      if (id === undefined) {
+        id = termId.size;
+        termId.set(term, id);
+        if (id === dfAll.length) {
+          const d = new Uint32Array(id * 2);
+          d.set(dfAll);
+          dfAll = d;
+          const f = new Uint32Array(id * 2);
+          f.set(firstCount);
+          firstCount = f;
+        }
+      }
+      return id;
     };
-    for (const text of texts) {
-      const bag = new Map<string, number>();
+    const addForm = (id: number, form: string) => {
+      const m = moreForms.get(id);
+      if (m) m.set(form, (m.get(form) ?? 0) + 1);
+      else if (firstForm[id] === undefined) {
+        firstForm[id] = form;
+        firstCount[id] = 1;
+      } else if (firstForm[id] === form) firstCount[id] = (firstCount[id] ?? 0) + 1;
+      else
+        moreForms.set(
+          id,
+          new Map([
+            [firstForm[id], firstCount[id] ?? 0],
+            [form, 1],
+          ]),
+        );
+    };
+    const bagOff = new Uint32Array(this.n + 1);
+    const bagTerm = new U32List(1 << 16);
+    const bagCount = new U32List(1 << 16);
+    texts.forEach((text, d) => {
+      const bag = new Map<number, number>();
       let prev: { root: string; form: string; pos: number; start: number; end: number } | null =
         null;
       for (const t of tokenize(text)) {
@@ -126,8 +196,9 @@ export class SimilarityIndex {
           continue;
         }
         const form = fold(text.slice(t.start, t.end));
-        bag.set(t.root, (bag.get(t.root) ?? 0) + 1);
-        addForm(t.root, form);
+        const root = termOf(t.root);
+        bag.set(root, (bag.get(root) ?? 0) + 1);
+        addForm(root, form);
         // A bigram: two adjacent words of one compound ("semi-supervised"), or two plain words
         // with only spaces between them; never across "(" or "," and never half a compound
         // ("leverage semi-supervised" gives no "leverage semi").
@@ -139,63 +210,70 @@ export class SimilarityIndex {
           prev !== null &&
           !isHyphen(text[prev.start - 1]);
         if (useBigrams && prev && (sameCompound || plainPair)) {
-          const bi = `${prev.root} ${t.root}`;
+          const bi = termOf(`${prev.root} ${t.root}`);
           bag.set(bi, (bag.get(bi) ?? 0) + 1);
           addForm(bi, `${prev.form} ${form}`);
         }
         prev = { root: t.root, form, pos: t.pos, start: t.start, end: t.end };
       }
-      bags.push(bag);
-    }
+      for (const [t, c] of bag) {
+        dfAll[t] = (dfAll[t] ?? 0) + 1;
+        bagTerm.push(t);
+        bagCount.push(c);
+      }
+      bagOff[d + 1] = bagTerm.length;
+    });
 
     // 2. Vocabulary: in at least two papers (only shared terms relate papers), at most half.
-    const dfMap = new Map<string, number>();
-    for (const b of bags) for (const t of b.keys()) dfMap.set(t, (dfMap.get(t) ?? 0) + 1);
+    const keys = [...termId.keys()];
+    termId.clear();
     const maxDf = Math.max(2, MAX_DF_RATIO * this.n);
-    const vocab = [...dfMap]
-      .filter(([, c]) => c >= 2 && c <= maxDf)
-      .map(([t]) => t)
-      .sort();
-    const index = new Map(vocab.map((t, i) => [t, i]));
-    this.terms = vocab;
-    this.surface = vocab.map((t) => bestForm(forms.get(t)));
-    this.df = Uint32Array.from(vocab, (t) => dfMap.get(t) ?? 0);
+    const kept: number[] = [];
+    for (let t = 0; t < keys.length; t++) {
+      const c = dfAll[t] ?? 0;
+      if (c >= 2 && c <= maxDf) kept.push(t);
+    }
+    kept.sort((a, b) => {
+      const x = keys[a] ?? '';
+      const y = keys[b] ?? '';
+      return x < y ? -1 : x > y ? 1 : 0;
+    });
+    const finalOf = new Int32Array(keys.length).fill(-1);
+    kept.forEach((t, i) => (finalOf[t] = i));
+    this.terms = kept.map((t) => keys[t] ?? '');
+    this.surface = kept.map((t) =>
+      bestForm(moreForms.get(t) ?? new Map([[firstForm[t] ?? '', firstCount[t] ?? 0]])),
+    );
+    this.df = Uint32Array.from(kept, (t) => dfAll[t] ?? 0);
     const idf = Float64Array.from(this.df, (d) => Math.log((1 + this.n) / (1 + d)) + 1);
 
-    // 3. Sublinear tf · idf, unit length.
-    this.docs = bags.map((bag) => {
-      const entries: [number, number][] = [];
-      for (const [t, c] of bag) {
-        const i = index.get(t);
-        if (i !== undefined) entries.push([i, (1 + Math.log(c)) * (idf[i] ?? 0)]);
+    // 3. Sublinear tf · idf, unit length, as one CSR matrix.
+    let nnz = 0;
+    for (let j = 0; j < bagTerm.length; j++) if ((finalOf[bagTerm.a[j] ?? 0] ?? -1) >= 0) nnz++;
+    this.docOff = new Uint32Array(this.n + 1);
+    this.docIdx = new Uint32Array(nnz);
+    this.docVal = new Float64Array(nnz);
+    let at = 0;
+    const entries: [number, number][] = [];
+    for (let d = 0; d < this.n; d++) {
+      entries.length = 0;
+      for (let j = bagOff[d] ?? 0; j < (bagOff[d + 1] ?? 0); j++) {
+        const i = finalOf[bagTerm.a[j] ?? 0] ?? -1;
+        if (i >= 0) entries.push([i, (1 + Math.log(bagCount.a[j] ?? 1)) * (idf[i] ?? 0)]);
       }
       entries.sort((a, b) => a[0] - b[0]);
-      const val = Float64Array.from(entries, (e) => e[1]);
       let norm = 0;
-      for (const v of val) norm += v * v;
+      for (const e of entries) norm += e[1] * e[1];
       const inv = norm > 0 ? 1 / Math.sqrt(norm) : 0;
-      for (let j = 0; j < val.length; j++) val[j] = (val[j] ?? 0) * inv;
-      return { idx: Uint32Array.from(entries, (e) => e[0]), val };
-    });
-
-    this.topicality = this.computeTopicality(vocab.length);
-
-    // 4. Postings, for sparse cosines against every paper at once.
-    const counts = new Uint32Array(vocab.length);
-    for (const d of this.docs) for (const t of d.idx) counts[t] = (counts[t] ?? 0) + 1;
-    this.postings = [...counts].map((c) => ({ doc: new Uint32Array(c), val: new Float64Array(c) }));
-    const fill = new Uint32Array(vocab.length);
-    this.docs.forEach((d, i) => {
-      for (let j = 0; j < d.idx.length; j++) {
-        const t = d.idx[j] ?? 0;
-        const p = this.postings[t];
-        const at = fill[t] ?? 0;
-        if (!p) continue;
-        p.doc[at] = i;
-        p.val[at] = d.val[j] ?? 0;
-        fill[t] = at + 1;
+      for (const e of entries) {
+        this.docIdx[at] = e[0];
+        this.docVal[at] = e[1] * inv;
+        at++;
       }
-    });
+      this.docOff[d + 1] = at;
+    }
+
+    this.topicality = this.computeTopicality(kept.length);
   }
 
   private computeTopicality(size: number): Float64Array {
@@ -211,17 +289,41 @@ export class SimilarityIndex {
       for (let c = 0; c < k; c++) all[c] = (all[c] ?? 0) + (v[i * k + c] ?? 0);
     }
     const meanCos = units > 1 ? (sumSquares(all) - units) / (units * (units - 1)) : 0;
-    const sums = new Float64Array(size * k);
-    this.docs.forEach((d, i) => {
-      for (const t of d.idx)
-        for (let c = 0; c < k; c++) sums[t * k + c] = (sums[t * k + c] ?? 0) + (v[i * k + c] ?? 0);
-    });
     const out = new Float64Array(size);
-    for (let t = 0; t < size; t++) {
-      const m = this.df[t] ?? 0;
-      if (m < 2) continue;
-      const pairMean = (sumSquares(sums.subarray(t * k, (t + 1) * k)) - m) / (m * (m - 1));
-      out[t] = Math.max(0, Math.min(1, (pairMean - meanCos) / (1 - meanCos || 1)));
+    // Per-term sums of the LSA vectors of its papers, a block of terms at a time (bounded memory;
+    // papers in corpus order, so the sums do not depend on the block size).
+    const block = Math.max(1, Math.min(size, Math.floor(TOPICALITY_BLOCK_FLOATS / Math.max(1, k))));
+    const sums = new Float64Array(block * k);
+    const off = this.docOff;
+    const idx = this.docIdx;
+    for (let lo = 0; lo < size; lo += block) {
+      const hi = Math.min(size, lo + block);
+      sums.fill(0);
+      for (let i = 0; i < this.n; i++) {
+        // The first feature ≥ lo (features are sorted): binary search.
+        let a = off[i] ?? 0;
+        let b = off[i + 1] ?? 0;
+        const end = b;
+        while (a < b) {
+          const m = (a + b) >>> 1;
+          if ((idx[m] ?? 0) < lo) a = m + 1;
+          else b = m;
+        }
+        const base = i * k;
+        for (let j = a; j < end; j++) {
+          const t = idx[j] ?? 0;
+          if (t >= hi) break;
+          const s = (t - lo) * k;
+          for (let c = 0; c < k; c++) sums[s + c] = (sums[s + c] ?? 0) + (v[base + c] ?? 0);
+        }
+      }
+      for (let t = lo; t < hi; t++) {
+        const m = this.df[t] ?? 0;
+        if (m < 2) continue;
+        const s = sums.subarray((t - lo) * k, (t - lo + 1) * k);
+        const pairMean = (sumSquares(s) - m) / (m * (m - 1));
+        out[t] = Math.max(0, Math.min(1, (pairMean - meanCos) / (1 - meanCos || 1)));
+      }
     }
     return out;
   }
@@ -230,14 +332,62 @@ export class SimilarityIndex {
     return this.pos.get(id);
   }
 
+  /** Paper i's tf-idf vector (views into the CSR matrix). */
+  doc(i: number): SparseVec | undefined {
+    if (!(i >= 0 && i < this.n)) return undefined;
+    const a = this.docOff[i] ?? 0;
+    const b = this.docOff[i + 1] ?? 0;
+    return { idx: this.docIdx.subarray(a, b), val: this.docVal.subarray(a, b) };
+  }
+
+  /** Bytes of the tf-idf side: document vectors, and postings once built. */
+  get memoryBytes(): number {
+    let p = 0;
+    for (const x of this.postings ?? []) p += x.doc.byteLength + x.val.byteLength + 64;
+    return (
+      this.docOff.byteLength +
+      this.docIdx.byteLength +
+      this.docVal.byteLength +
+      this.df.byteLength +
+      this.topicality.byteLength +
+      p
+    );
+  }
+
+  /** Term → papers postings (built on first use: only the exact path needs them). */
+  private allPostings(): { doc: Uint32Array; val: Float64Array }[] {
+    if (this.postings) return this.postings;
+    const size = this.terms.length;
+    const counts = new Uint32Array(size);
+    for (const t of this.docIdx) counts[t] = (counts[t] ?? 0) + 1;
+    const postings = [...counts].map((c) => ({
+      doc: new Uint32Array(c),
+      val: new Float64Array(c),
+    }));
+    const fill = new Uint32Array(size);
+    for (let i = 0; i < this.n; i++) {
+      for (let j = this.docOff[i] ?? 0; j < (this.docOff[i + 1] ?? 0); j++) {
+        const t = this.docIdx[j] ?? 0;
+        const p = postings[t];
+        const at = fill[t] ?? 0;
+        if (!p) continue;
+        p.doc[at] = i;
+        p.val[at] = this.docVal[j] ?? 0;
+        fill[t] = at + 1;
+      }
+    }
+    this.postings = postings;
+    return postings;
+  }
+
   /** tf-idf cosine of paper i with every paper. */
   lexicalRow(i: number): Float64Array {
     const out = new Float64Array(this.n);
-    const d = this.docs[i];
-    if (!d) return out;
-    for (let j = 0; j < d.idx.length; j++) {
-      const p = this.postings[d.idx[j] ?? 0];
-      const w = d.val[j] ?? 0;
+    if (!(i >= 0 && i < this.n)) return out;
+    const postings = this.allPostings();
+    for (let j = this.docOff[i] ?? 0; j < (this.docOff[i + 1] ?? 0); j++) {
+      const p = postings[this.docIdx[j] ?? 0];
+      const w = this.docVal[j] ?? 0;
       if (!p) continue;
       for (let m = 0; m < p.doc.length; m++) {
         const doc = p.doc[m] ?? 0;
@@ -245,6 +395,39 @@ export class SimilarityIndex {
       }
     }
     return out;
+  }
+
+  /** tf-idf cosine of papers i and j (the same value as lexicalRow(i)[j]). */
+  lexical(i: number, j: number): number {
+    const idx = this.docIdx;
+    const val = this.docVal;
+    let x = this.docOff[i] ?? 0;
+    const xe = this.docOff[i + 1] ?? 0;
+    let y = this.docOff[j] ?? 0;
+    const ye = this.docOff[j + 1] ?? 0;
+    let s = 0;
+    while (x < xe && y < ye) {
+      const ta = idx[x] ?? 0;
+      const tb = idx[y] ?? 0;
+      if (ta === tb) {
+        s += (val[x] ?? 0) * (val[y] ?? 0);
+        x++;
+        y++;
+      } else if (ta < tb) x++;
+      else y++;
+    }
+    return s;
+  }
+
+  /** LSA cosine of papers i and j (the same value as semanticRow(i)[j]). */
+  semantic(i: number, j: number): number {
+    const k = this.dim;
+    const v = this.vectors;
+    const a = i * k;
+    const b = j * k;
+    let s = 0;
+    for (let c = 0; c < k; c++) s += (v[a + c] ?? 0) * (v[b + c] ?? 0);
+    return s;
   }
 
   /** LSA cosine of paper i with every paper. */
@@ -276,8 +459,8 @@ export class SimilarityIndex {
 
   /** The distinctive terms two papers share: their tf-idf cosine's largest parts, readable. */
   sharedTerms(i: number, j: number, max = 5): string[] {
-    const a = this.docs[i];
-    const b = this.docs[j];
+    const a = this.doc(i);
+    const b = this.doc(j);
     if (!a || !b) return [];
     const contrib: [number, number][] = [];
     let x = 0;
@@ -384,8 +567,7 @@ const round = (x: number) => Math.round(x * 10000) / 10000;
 function topIndices(score: Float64Array, k: number, allowed: (j: number) => boolean): number[] {
   const idx: number[] = [];
   for (let j = 0; j < score.length; j++) if (allowed(j)) idx.push(j);
-  idx.sort((a, b) => (score[b] ?? 0) - (score[a] ?? 0) || a - b);
-  return idx.slice(0, k);
+  return selectTop(idx, score, k);
 }
 
 /** The k papers most similar to paper i (itself excluded). */
@@ -502,8 +684,6 @@ function centroidRank(
       score[j] = (score[j] ?? 0) - (0.5 * s) / negRows.length;
     }
   }
-  const doc = idx.docs[p];
-  const weights: [number, number][] = doc ? [...doc.idx].map((t, j) => [t, doc.val[j] ?? 0]) : [];
   return {
     method: 'centroid',
     results: topIndices(score, k, (j) => !excluded.has(j)).map((j) => ({
@@ -511,15 +691,122 @@ function centroidRank(
       score: round(score[j] ?? 0),
       terms: idx.sharedTerms(p, j),
     })),
-    explanation: idx.readable(weights, 10),
+    explanation: idx.readable(docWeights(idx, p), 10),
     unknown,
   };
 }
 
+/** Paper i's tf-idf features as (feature, weight) pairs. */
+function docWeights(idx: SimilarityIndex, i: number): [number, number][] {
+  const d = idx.doc(i);
+  return d ? [...d.idx].map((t, j) => [t, d.val[j] ?? 0]) : [];
+}
+
+interface SvmModel {
+  /** tf-idf feature weights (unscaled: multiply by sl for the weight of a tf-idf value). */
+  wT: Float64Array;
+  wS: Float64Array;
+  wB: number;
+  sl: number;
+  ss: number;
+}
+
+/** Decision value of paper i: w · [√(1−w)·tfidf, √w·lsa, 1]. */
+function svmDecision(idx: SimilarityIndex, m: SvmModel, i: number): number {
+  const k = idx.dim;
+  const vec = idx.vectors;
+  const { wT, wS, sl, ss } = m;
+  let s = m.wB;
+  for (let j = idx.docOff[i] ?? 0; j < (idx.docOff[i + 1] ?? 0); j++)
+    s += sl * (idx.docVal[j] ?? 0) * (wT[idx.docIdx[j] ?? 0] ?? 0);
+  const b = i * k;
+  for (let c = 0; c < k; c++) s += ss * (vec[b + c] ?? 0) * (wS[c] ?? 0);
+  return s;
+}
+
+/**
+ * Dual coordinate descent over the training papers `rows` (labels and costs by position in
+ * `rows`); the update order is a seeded shuffle of the positions.
+ */
+function fitSvm(
+  idx: SimilarityIndex,
+  rows: ArrayLike<number>,
+  labels: Int8Array,
+  cost: Float64Array,
+  maxEpochs: number,
+  seed: number,
+): SvmModel {
+  const m = rows.length;
+  const k = idx.dim;
+  const model: SvmModel = {
+    wT: new Float64Array(idx.surface.length),
+    wS: new Float64Array(k),
+    wB: 0,
+    sl: Math.sqrt(1 - idx.semanticWeight),
+    ss: Math.sqrt(idx.semanticWeight),
+  };
+  const { wT, wS, sl, ss } = model;
+  const vec = idx.vectors;
+  const off = idx.docOff;
+  const dIdx = idx.docIdx;
+  const dVal = idx.docVal;
+  const qii = new Float64Array(m);
+  for (let p = 0; p < m; p++) {
+    const i = rows[p] ?? 0;
+    let s = 1; // the bias feature
+    for (let j = off[i] ?? 0; j < (off[i + 1] ?? 0); j++) s += sl * sl * (dVal[j] ?? 0) ** 2;
+    const b = i * k;
+    for (let c = 0; c < k; c++) s += ss * ss * (vec[b + c] ?? 0) ** 2;
+    qii[p] = s + 1 / (2 * (cost[p] ?? 1));
+  }
+  const alpha = new Float64Array(m);
+  const order = Array.from({ length: m }, (_, p) => p);
+  const rand = mulberry32(seed);
+  for (let epoch = 0; epoch < maxEpochs; epoch++) {
+    // Seeded Fisher-Yates shuffle: a fixed, well-mixed update order per epoch.
+    for (let p = m - 1; p > 0; p--) {
+      const j = Math.floor(rand() * (p + 1));
+      const t = order[p] ?? 0;
+      order[p] = order[j] ?? 0;
+      order[j] = t;
+    }
+    let maxPg = -Infinity;
+    let minPg = Infinity;
+    for (const p of order) {
+      const i = rows[p] ?? 0;
+      const y = labels[p] ?? 0;
+      const a = alpha[p] ?? 0;
+      const g = y * svmDecision(idx, model, i) - 1 + a / (2 * (cost[p] ?? 1));
+      const pg = a === 0 ? Math.min(g, 0) : g;
+      maxPg = Math.max(maxPg, pg);
+      minPg = Math.min(minPg, pg);
+      if (Math.abs(pg) < 1e-12) continue;
+      const next = Math.max(a - g / (qii[p] ?? 1), 0);
+      const delta = (next - a) * y;
+      if (delta === 0) continue;
+      alpha[p] = next;
+      for (let j = off[i] ?? 0; j < (off[i + 1] ?? 0); j++) {
+        const t = dIdx[j] ?? 0;
+        wT[t] = (wT[t] ?? 0) + delta * sl * (dVal[j] ?? 0);
+      }
+      const b = i * k;
+      for (let c = 0; c < k; c++) wS[c] = (wS[c] ?? 0) + delta * ss * (vec[b + c] ?? 0);
+      model.wB += delta;
+    }
+    if (maxPg - minPg < 1e-4) break;
+  }
+  return model;
+}
+
+/** The learnt weight of every tf-idf feature (of a tf-idf value, not of the scaled feature). */
+function termWeightsOf(m: SvmModel): Float64Array {
+  return m.wT.map((w) => w * m.sl);
+}
+
 /**
  * L2-regularised squared-hinge linear SVM by dual coordinate descent (Hsieh et al. 2008,
- * Algorithm 1 with D_ii = 1 / (2 C_i)), over x = [√(1−w)·tfidf, √w·lsa, 1]. Returns the
- * decision value of every paper and the weight of every tf-idf feature.
+ * Algorithm 1 with D_ii = 1 / (2 C_i)), over x = [√(1−w)·tfidf, √w·lsa, 1], trained on every
+ * paper. Returns the decision value of every paper and the weight of every tf-idf feature.
  */
 export function trainLinearSvm(
   idx: SimilarityIndex,
@@ -529,72 +816,42 @@ export function trainLinearSvm(
   seed = 20200426,
 ): { decision: Float64Array; termWeights: Float64Array } {
   const n = idx.n;
-  const k = idx.dim;
-  const sl = Math.sqrt(1 - idx.semanticWeight);
-  const ss = Math.sqrt(idx.semanticWeight);
-  const wT = new Float64Array(idx.surface.length);
-  const wS = new Float64Array(k);
-  let wB = 0;
-  const vec = idx.vectors;
-  const dotW = (i: number) => {
-    const d = idx.docs[i];
-    let s = wB;
-    if (d)
-      for (let j = 0; j < d.idx.length; j++) s += sl * (d.val[j] ?? 0) * (wT[d.idx[j] ?? 0] ?? 0);
-    const b = i * k;
-    for (let c = 0; c < k; c++) s += ss * (vec[b + c] ?? 0) * (wS[c] ?? 0);
-    return s;
-  };
-  const qii = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const d = idx.docs[i];
-    let s = 1; // the bias feature
-    if (d) for (const v of d.val) s += sl * sl * v * v;
-    const b = i * k;
-    for (let c = 0; c < k; c++) s += ss * ss * (vec[b + c] ?? 0) ** 2;
-    qii[i] = s + 1 / (2 * (cost[i] ?? 1));
-  }
-  const alpha = new Float64Array(n);
-  const order = Array.from({ length: n }, (_, i) => i);
-  const rand = mulberry32(seed);
-  for (let epoch = 0; epoch < maxEpochs; epoch++) {
-    // Seeded Fisher-Yates shuffle: a fixed, well-mixed update order per epoch.
-    for (let i = n - 1; i > 0; i--) {
-      const j = Math.floor(rand() * (i + 1));
-      const t = order[i] ?? 0;
-      order[i] = order[j] ?? 0;
-      order[j] = t;
-    }
-    let maxPg = -Infinity;
-    let minPg = Infinity;
-    for (const i of order) {
-      const y = labels[i] ?? 0;
-      const a = alpha[i] ?? 0;
-      const g = y * dotW(i) - 1 + a / (2 * (cost[i] ?? 1));
-      const pg = a === 0 ? Math.min(g, 0) : g;
-      maxPg = Math.max(maxPg, pg);
-      minPg = Math.min(minPg, pg);
-      if (Math.abs(pg) < 1e-12) continue;
-      const next = Math.max(a - g / (qii[i] ?? 1), 0);
-      const delta = (next - a) * y;
-      if (delta === 0) continue;
-      alpha[i] = next;
-      const d = idx.docs[i];
-      if (d)
-        for (let j = 0; j < d.idx.length; j++) {
-          const t = d.idx[j] ?? 0;
-          wT[t] = (wT[t] ?? 0) + delta * sl * (d.val[j] ?? 0);
-        }
-      const b = i * k;
-      for (let c = 0; c < k; c++) wS[c] = (wS[c] ?? 0) + delta * ss * (vec[b + c] ?? 0);
-      wB += delta;
-    }
-    if (maxPg - minPg < 1e-4) break;
-  }
+  const rows = Uint32Array.from({ length: n }, (_, i) => i);
+  const model = fitSvm(idx, rows, labels, cost, maxEpochs, seed);
   const decision = new Float64Array(n);
-  for (let i = 0; i < n; i++) decision[i] = dotW(i);
-  for (let t = 0; t < wT.length; t++) wT[t] = (wT[t] ?? 0) * sl;
-  return { decision, termWeights: wT };
+  for (let i = 0; i < n; i++) decision[i] = svmDecision(idx, model, i);
+  return { decision, termWeights: termWeightsOf(model) };
+}
+
+/** Results and explanation of a trained SVM: the best `k` of `ranked` by decision value. */
+function svmResult(
+  idx: SimilarityIndex,
+  decision: Float64Array,
+  termWeights: Float64Array,
+  k: number,
+  allowed: (j: number) => boolean,
+  unknown: string[],
+): MoreLikeTheseResult {
+  const weights: [number, number][] = [];
+  termWeights.forEach((w, t) => {
+    if (w > 0) weights.push([t, w]);
+  });
+  return {
+    method: 'svm',
+    results: topIndices(decision, k, allowed).map((j) => {
+      const d = idx.doc(j);
+      const contrib: [number, number][] = d
+        ? [...d.idx].map((t, m) => [t, (d.val[m] ?? 0) * (termWeights[t] ?? 0)])
+        : [];
+      return {
+        id: idx.ids[j] ?? '',
+        score: round(decision[j] ?? 0),
+        terms: idx.readable(contrib, 5),
+      };
+    }),
+    explanation: idx.readable(weights, 10),
+    unknown,
+  };
 }
 
 function svmRank(
@@ -618,21 +875,345 @@ function svmRank(
   for (const i of pos) cost[i] = cPos;
   for (const i of neg) cost[i] = Math.max(cRest, cPos * (opts.negativeWeight ?? 1));
   const { decision, termWeights } = trainLinearSvm(idx, labels, cost, opts.maxEpochs ?? 300);
-  const weights: [number, number][] = [...termWeights].map((w, t) => [t, w]);
-  return {
-    method: 'svm',
-    results: topIndices(decision, k, (j) => !excluded.has(j)).map((j) => {
-      const d = idx.docs[j];
-      const contrib: [number, number][] = d
-        ? [...d.idx].map((t, m) => [t, (d.val[m] ?? 0) * (termWeights[t] ?? 0)])
-        : [];
+  return svmResult(idx, decision, termWeights, k, (j) => !excluded.has(j), unknown);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The large-corpus path: candidates instead of every paper.
+//
+// For one paper, the candidates are (a) its nearest neighbours by LSA cosine from the HNSW index
+// over the LSA vectors and (b) the papers sharing its most distinctive terms: the postings of
+// its rarest features (df ≤ maxPostingDf, heaviest first, within a budget of postings read),
+// ranked by the partial tf-idf cosine they give. Every candidate is then scored with the exact
+// mix (the same arithmetic as the exact path), so a list is identical to the exact one whenever
+// the exact top k are among the candidates. Only the rare features' postings are kept (the
+// common ones are the bulk of all postings and weigh least in a cosine).
+
+export interface ApproxSimilarOptions extends SimilarOptions {
+  /** HNSW index over input.vectors (same rows, same order), e.g. HnswIndex.build(vectors, dim). */
+  ann: HnswIndex;
+  /** Candidates from the ANN index (default 100). */
+  semanticCandidates?: number;
+  /** ANN beam width (default: the index's efSearch, at least semanticCandidates + 1). */
+  ef?: number;
+  /** Candidates from the rare features' postings (default 100; 0: ANN candidates only). */
+  lexicalCandidates?: number;
+  /** Features in at most this many papers have postings (default max(100, n / 100)). */
+  maxPostingDf?: number;
+  /** Postings read per query at most (default 50 000). */
+  postingBudget?: number;
+}
+
+export interface ApproxMoreLikeTheseOptions extends MoreLikeTheseOptions {
+  /** Papers near the positives (ANN, around their centroid) that are ranked (default 500). */
+  pool?: number;
+  /** Random papers added to the SVM's training set as ordinary negatives (default 2 000). */
+  negativeSample?: number;
+  /** Seed of that sample (default 1). */
+  seed?: number;
+}
+
+export class ApproxSimilarity {
+  readonly index: SimilarityIndex;
+  readonly ann: HnswIndex;
+  readonly semanticCandidates: number;
+  readonly lexicalCandidates: number;
+  readonly maxPostingDf: number;
+  readonly postingBudget: number;
+  private readonly ef: number;
+  /** Postings of the rare features, CSR by feature (Float32 values: only for candidates). */
+  private readonly rareOff: Uint32Array;
+  private readonly rareDoc: Uint32Array;
+  private readonly rareVal: Float32Array;
+  private readonly acc: Float64Array;
+  private readonly mark: Uint32Array;
+  private epoch = 0;
+
+  constructor(input: SimilarInput, opts: ApproxSimilarOptions) {
+    this.index = similarityIndex(input, opts);
+    this.ann = opts.ann;
+    const n = this.index.n;
+    if (this.ann.size !== n || this.ann.dim !== input.dim)
+      throw new Error(
+        `similar: the ANN index has ${this.ann.size} × ${this.ann.dim} vectors, not ${n} × ${input.dim}`,
+      );
+    this.semanticCandidates = opts.semanticCandidates ?? 100;
+    this.lexicalCandidates = opts.lexicalCandidates ?? 100;
+    this.maxPostingDf = opts.maxPostingDf ?? Math.max(100, Math.ceil(n / 100));
+    this.postingBudget = opts.postingBudget ?? 50_000;
+    this.ef = Math.max(this.semanticCandidates + 1, opts.ef ?? this.ann.options.efSearch);
+    const idx = this.index;
+    const size = idx.terms.length;
+    this.rareOff = new Uint32Array(size + 1);
+    for (let t = 0; t < size; t++) {
+      const d = idx.df[t] ?? 0;
+      this.rareOff[t + 1] = (this.rareOff[t] ?? 0) + (d <= this.maxPostingDf ? d : 0);
+    }
+    const total = this.rareOff[size] ?? 0;
+    this.rareDoc = new Uint32Array(total);
+    this.rareVal = new Float32Array(total);
+    const fill = this.rareOff.slice(0, size);
+    for (let i = 0; i < n; i++)
+      for (let j = idx.docOff[i] ?? 0; j < (idx.docOff[i + 1] ?? 0); j++) {
+        const t = idx.docIdx[j] ?? 0;
+        if ((idx.df[t] ?? 0) > this.maxPostingDf) continue;
+        const at = fill[t] ?? 0;
+        this.rareDoc[at] = i;
+        this.rareVal[at] = idx.docVal[j] ?? 0;
+        fill[t] = at + 1;
+      }
+    this.acc = new Float64Array(n);
+    this.mark = new Uint32Array(n);
+  }
+
+  get n(): number {
+    return this.index.n;
+  }
+
+  indexOf(id: string): number | undefined {
+    return this.index.indexOf(id);
+  }
+
+  /** Memory held, in MB: tf-idf vectors, rare postings, ANN index. */
+  memoryStats(): { sparseMb: number; postingsMb: number; annMb: number } {
+    const mb = (b: number) => Math.round(b / 2 ** 20);
+    return {
+      sparseMb: mb(this.index.memoryBytes),
+      postingsMb: mb(this.rareOff.byteLength + this.rareDoc.byteLength + this.rareVal.byteLength),
+      annMb: mb(this.ann.memoryBytes),
+    };
+  }
+
+  private nextEpoch(): number {
+    if (++this.epoch === 0xffffffff) {
+      this.mark.fill(0);
+      this.epoch = 1;
+    }
+    return this.epoch;
+  }
+
+  /** The papers sharing paper i's rarest, heaviest features, by partial tf-idf cosine. */
+  private lexicalNeighbours(i: number, count: number): number[] {
+    const idx = this.index;
+    if (count <= 0) return [];
+    const a = idx.docOff[i] ?? 0;
+    const b = idx.docOff[i + 1] ?? 0;
+    const feats: number[] = [];
+    for (let j = a; j < b; j++)
+      if ((idx.df[idx.docIdx[j] ?? 0] ?? 0) <= this.maxPostingDf) feats.push(j);
+    feats.sort((x, y) => (idx.docVal[y] ?? 0) - (idx.docVal[x] ?? 0) || x - y);
+    const epoch = this.nextEpoch();
+    const touched: number[] = [];
+    const acc = this.acc;
+    let budget = this.postingBudget;
+    for (const j of feats) {
+      const t = idx.docIdx[j] ?? 0;
+      const lo = this.rareOff[t] ?? 0;
+      const hi = this.rareOff[t + 1] ?? 0;
+      if (hi - lo > budget) continue;
+      budget -= hi - lo;
+      const w = idx.docVal[j] ?? 0;
+      for (let m = lo; m < hi; m++) {
+        const d = this.rareDoc[m] ?? 0;
+        if (this.mark[d] !== epoch) {
+          this.mark[d] = epoch;
+          acc[d] = 0;
+          if (d !== i) touched.push(d);
+        }
+        acc[d] = (acc[d] ?? 0) + w * (this.rareVal[m] ?? 0);
+      }
+      if (budget <= 0) break;
+    }
+    return selectTop(touched, acc, count);
+  }
+
+  /**
+   * Candidate papers for paper i (itself excluded), ascending: its `semantic` nearest by LSA
+   * cosine (ANN) and `lexical` nearest by the rare features' partial tf-idf cosine.
+   */
+  candidates(
+    i: number,
+    semantic = this.semanticCandidates,
+    lexical = this.lexicalCandidates,
+  ): number[] {
+    const idx = this.index;
+    const k = idx.dim;
+    const out = new Set<number>();
+    if (semantic > 0) {
+      const q = idx.vectors.subarray(i * k, (i + 1) * k);
+      const hits = this.ann.search(q, semantic + 1, { ef: Math.max(this.ef, semantic + 1) });
+      for (const j of hits.ids) if (j !== i && out.size < semantic) out.add(j);
+    }
+    for (const j of this.lexicalNeighbours(i, lexical)) out.add(j);
+    return [...out].sort((a, b) => a - b);
+  }
+
+  /** The exact mixed similarity of papers i and j (the value the exact path computes). */
+  score(i: number, j: number): { mix: number; sem: number; lex: number } {
+    const w = this.index.semanticWeight;
+    const sem = this.index.semantic(i, j);
+    const lex = this.index.lexical(i, j);
+    return { mix: w * sem + (1 - w) * lex, sem, lex };
+  }
+
+  /** The k papers most similar to paper i (by index), among its candidates. */
+  nearestOf(i: number, k = 10): SimilarPaper[] {
+    const idx = this.index;
+    if (!(i >= 0 && i < idx.n) || k <= 0) return [];
+    const cands = this.candidates(i);
+    const scored = cands.map((j) => ({ j, ...this.score(i, j) }));
+    scored.sort((a, b) => b.mix - a.mix || a.j - b.j);
+    return scored.slice(0, k).map((s) => ({
+      id: idx.ids[s.j] ?? '',
+      score: round(s.mix),
+      reason: {
+        sharedTerms: idx.sharedTerms(i, s.j),
+        semantic: round(s.sem),
+        lexical: round(s.lex),
+      },
+    }));
+  }
+
+  /** The k papers nearest to one paper (an unknown id gives an empty list). */
+  similarTo(id: string, k = 10): SimilarPaper[] {
+    const i = this.index.indexOf(id);
+    return i === undefined ? [] : this.nearestOf(i, k);
+  }
+
+  /** The exact list of paper i (every paper scored: O(n); for checks and small corpora). */
+  exactSimilarTo(i: number, k = 10): SimilarPaper[] {
+    return i >= 0 && i < this.index.n ? nearestOf(this.index, i, k) : [];
+  }
+
+  /** For every paper, its k nearest other papers, best first: paper id → list. */
+  nearestAll(
+    k = 10,
+    onProgress?: (done: number, total: number) => void,
+  ): Map<string, SimilarPaper[]> {
+    const out = new Map<string, SimilarPaper[]>();
+    const n = this.index.n;
+    for (let i = 0; i < n; i++) {
+      out.set(this.index.ids[i] ?? '', this.nearestOf(i, k));
+      if (onProgress && (i + 1) % 10_000 === 0) onProgress(i + 1, n);
+    }
+    onProgress?.(n, n);
+    return out;
+  }
+
+  /**
+   * "More like these" over candidates: one positive ranks its candidates by centroid similarity
+   * (as moreLikeThese); two or more train the SVM on the positives, the explicit negatives, the
+   * papers nearest the positives (each one's candidates and the ANN neighbours of their
+   * centroid) and a seeded random sample of other papers, and rank the non-random ones. The
+   * cost is bounded by pool + negativeSample + candidates, not n. semanticWeight and bigrams in
+   * `opts` are those of the index (ignored here).
+   */
+  moreLikeThese(
+    positives: readonly string[],
+    negatives: readonly string[] = [],
+    k = 20,
+    opts: ApproxMoreLikeTheseOptions = {},
+  ): MoreLikeTheseResult {
+    const idx = this.index;
+    const unknown: string[] = [];
+    const toIdx = (ids: readonly string[]) => {
+      const out: number[] = [];
+      for (const id of ids) {
+        const i = idx.indexOf(id);
+        if (i === undefined) unknown.push(id);
+        else if (!out.includes(i)) out.push(i);
+      }
+      return out;
+    };
+    const pos = toIdx(positives);
+    const neg = toIdx(negatives).filter((i) => !pos.includes(i));
+    if (pos.length === 0) return { method: 'centroid', results: [], explanation: [], unknown };
+    const excluded = new Set([...pos, ...neg]);
+    const wanted = k + excluded.size;
+    const pool = new Set<number>();
+    for (const p of pos)
+      for (const j of this.candidates(
+        p,
+        Math.max(this.semanticCandidates, wanted),
+        Math.max(this.lexicalCandidates, wanted),
+      ))
+        pool.add(j);
+    if (pos.length === 1) {
+      const p = pos[0] ?? 0;
+      const ranked = [...pool].filter((j) => !excluded.has(j));
+      const score = new Float64Array(idx.n);
+      for (const j of ranked) {
+        let s = this.score(p, j).mix;
+        if (neg.length) {
+          let t = 0;
+          for (const q of neg) t += this.score(q, j).mix;
+          s -= (0.5 * t) / neg.length;
+        }
+        score[j] = s;
+      }
+      ranked.sort((a, b) => (score[b] ?? 0) - (score[a] ?? 0) || a - b);
       return {
-        id: idx.ids[j] ?? '',
-        score: round(decision[j] ?? 0),
-        terms: idx.readable(contrib, 5),
+        method: 'centroid',
+        results: ranked.slice(0, k).map((j) => ({
+          id: idx.ids[j] ?? '',
+          score: round(score[j] ?? 0),
+          terms: idx.sharedTerms(p, j),
+        })),
+        explanation: idx.readable(docWeights(idx, p), 10),
+        unknown,
       };
-    }),
-    explanation: idx.readable(weights, 10),
-    unknown,
-  };
+    }
+    // Around the centroid of the positives' LSA vectors.
+    const dim = idx.dim;
+    const centroid = new Float32Array(dim);
+    for (const p of pos)
+      for (let c = 0; c < dim; c++)
+        centroid[c] = (centroid[c] ?? 0) + (idx.vectors[p * dim + c] ?? 0);
+    let norm = 0;
+    for (const x of centroid) norm += x * x;
+    if (norm > 0) for (let c = 0; c < dim; c++) centroid[c] = (centroid[c] ?? 0) / Math.sqrt(norm);
+    const poolSize = Math.max(opts.pool ?? 500, wanted);
+    for (const j of this.ann.search(centroid, poolSize, { ef: Math.max(this.ef, poolSize) }).ids)
+      pool.add(j);
+    for (const i of excluded) pool.delete(i);
+    // A seeded random sample of the rest: "everything else" for the SVM.
+    const sample = new Set<number>();
+    const want = Math.min(opts.negativeSample ?? 2000, idx.n - pool.size - excluded.size);
+    const rand = mulberry32(opts.seed ?? 1);
+    for (let tries = 0; sample.size < want && tries < 20 * want + 100; tries++) {
+      const j = Math.floor(rand() * idx.n);
+      if (!pool.has(j) && !excluded.has(j)) sample.add(j);
+    }
+    const rows = Uint32Array.from(new Set([...pos, ...neg, ...pool, ...sample])).sort();
+    const m = rows.length;
+    const c = opts.c ?? 0.1;
+    const isPos = new Set(pos);
+    const isNeg = new Set(neg);
+    const cPos = (c * m) / (2 * pos.length);
+    const cRest = (c * m) / (2 * Math.max(1, m - pos.length));
+    const cNeg = Math.max(cRest, cPos * (opts.negativeWeight ?? 1));
+    const labels = new Int8Array(m);
+    const cost = new Float64Array(m);
+    rows.forEach((i, p) => {
+      labels[p] = isPos.has(i) ? 1 : -1;
+      cost[p] = isPos.has(i) ? cPos : isNeg.has(i) ? cNeg : cRest;
+    });
+    const model = fitSvm(idx, rows, labels, cost, opts.maxEpochs ?? 300, 20200426);
+    const decision = new Float64Array(idx.n);
+    for (const j of pool) decision[j] = svmDecision(idx, model, j);
+    const ranked = [...pool];
+    const top = selectTop(ranked, decision, k);
+    const allowed = new Set(top);
+    return svmResult(idx, decision, termWeightsOf(model), k, (j) => allowed.has(j), unknown);
+  }
+}
+
+/** For every paper, its k nearest other papers by the approximate path (see ApproxSimilarity). */
+export function nearestPapersApprox(
+  input: SimilarInput,
+  k: number,
+  opts: ApproxSimilarOptions,
+  onProgress?: (done: number, total: number) => void,
+): Map<string, SimilarPaper[]> {
+  return new ApproxSimilarity(input, opts).nearestAll(k, onProgress);
 }
