@@ -6,9 +6,11 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseListing } from '../ingest/listing.js';
 import { SearchIndex } from '../index/search.js';
+import { mulberry32 } from '../core/random.js';
 import {
   buildAuthors,
   expertsFor,
+  louvain,
   normalizeAuthorName,
   resolveAuthorKeys,
   type AuthorRecord,
@@ -220,5 +222,127 @@ describe('expertsFor', () => {
     }
     for (let i = 1; i < experts.length; i++)
       expect(experts[i]?.score).toBeLessThanOrEqual(experts[i - 1]?.score ?? Infinity);
+  });
+});
+
+/**
+ * The straightforward Louvain (maps for the adjacency and for each node's neighbouring
+ * communities, as first written): the typed-array implementation must give the same partition.
+ */
+function referenceLouvain(
+  nodes: readonly string[],
+  weights: ReadonlyMap<string, ReadonlyMap<string, number>>,
+): Map<string, number> {
+  const index = new Map(nodes.map((k, i) => [k, i]));
+  let adj: Map<number, number>[] = nodes.map((k) => {
+    const m = new Map<number, number>();
+    for (const [b, w] of weights.get(k) ?? []) {
+      const j = index.get(b);
+      if (j !== undefined) m.set(j, (m.get(j) ?? 0) + w);
+    }
+    return m;
+  });
+  let total = 0;
+  for (const m of adj) for (const w of m.values()) total += w;
+  let membership = nodes.map((_, i) => i);
+  if (total === 0) return new Map(nodes.map((k, i) => [k, i]));
+  for (let level = 0; level < 32; level++) {
+    const n = adj.length;
+    const degree = adj.map((m) => [...m.values()].reduce((s, w) => s + w, 0));
+    const comm = Array.from({ length: n }, (_, i) => i);
+    const tot = [...degree];
+    let moved = false;
+    for (let pass = 0; pass < 100; pass++) {
+      let changed = 0;
+      for (let i = 0; i < n; i++) {
+        const ci = comm[i] ?? i;
+        const ki = degree[i] ?? 0;
+        const links = new Map<number, number>();
+        for (const [j, w] of adj[i] ?? []) {
+          if (j === i) continue;
+          const cj = comm[j] ?? j;
+          links.set(cj, (links.get(cj) ?? 0) + w);
+        }
+        tot[ci] = (tot[ci] ?? 0) - ki;
+        let best = ci;
+        let bestGain = (links.get(ci) ?? 0) - ((tot[ci] ?? 0) * ki) / total;
+        for (const [c, w] of [...links].sort((a, b) => a[0] - b[0])) {
+          const gain = w - ((tot[c] ?? 0) * ki) / total;
+          if (gain > bestGain + 1e-12 || (Math.abs(gain - bestGain) <= 1e-12 && c < best)) {
+            best = c;
+            bestGain = gain;
+          }
+        }
+        tot[best] = (tot[best] ?? 0) + ki;
+        if (best !== ci) {
+          comm[i] = best;
+          changed++;
+        }
+      }
+      if (changed === 0) break;
+      moved = true;
+    }
+    if (!moved) break;
+    const renum = new Map<number, number>();
+    for (const c of comm) if (!renum.has(c)) renum.set(c, renum.size);
+    membership = membership.map((c) => renum.get(comm[c] ?? c) ?? 0);
+    const next = Array.from({ length: renum.size }, () => new Map<number, number>());
+    adj.forEach((m, i) => {
+      const row = next[renum.get(comm[i] ?? i) ?? 0];
+      if (!row) return;
+      for (const [j, w] of m) {
+        const cj = renum.get(comm[j] ?? j) ?? 0;
+        row.set(cj, (row.get(cj) ?? 0) + w);
+      }
+    });
+    adj = next;
+  }
+  return new Map(nodes.map((k, i) => [k, membership[i] ?? i]));
+}
+
+describe('louvain', () => {
+  it('gives the partition of the straightforward implementation on random co-author graphs', () => {
+    for (const seed of [1, 2, 3]) {
+      // Papers of 1–6 authors drawn mostly from one of 15 groups of 40 people.
+      const rand = mulberry32(seed);
+      const nodes = Array.from({ length: 600 }, (_, i) => `a${String(i).padStart(3, '0')}`);
+      const weights = new Map<string, Map<string, number>>();
+      for (let p = 0; p < 900; p++) {
+        const group = Math.floor(rand() * 15);
+        const size = 1 + Math.floor(rand() * 6);
+        const team = new Set<string>();
+        while (team.size < size) {
+          const g = rand() < 0.85 ? group : Math.floor(rand() * 15);
+          team.add(nodes[g * 40 + Math.floor(rand() * 40)] ?? '');
+        }
+        for (const a of team)
+          for (const b of team) {
+            if (a === b) continue;
+            let m = weights.get(a);
+            if (!m) weights.set(a, (m = new Map<string, number>()));
+            m.set(b, (m.get(b) ?? 0) + 1 / (team.size - 1));
+          }
+      }
+      const { community, modularity } = louvain(nodes, weights);
+      expect(community).toEqual(referenceLouvain(nodes, weights));
+      expect(new Set(community.values()).size).toBeGreaterThan(10);
+      expect(modularity).toBeGreaterThan(0.5);
+    }
+  });
+});
+
+describe('resolveAuthorKeys with a common surname', () => {
+  it('joins initials to the one fitting full name among many of that surname', () => {
+    const names = Array.from(
+      { length: 300 },
+      (_, i) => `Given${String.fromCharCode(97 + (i % 26))}${i} Wang`,
+    );
+    names.push('Christian Wang', 'C. Wang', 'Q. Wang', 'Quentin Wang', 'Quinn Wang', 'X. Y. Wang');
+    const keys = resolveAuthorKeys(names);
+    expect(keys.get('C. Wang')).toBe(keys.get('Christian Wang'));
+    // Two full names fit "Q." (and every "Given…" is a G), so "Q." and "X. Y." stay alone.
+    expect(keys.get('Q. Wang')).toBe('q wang');
+    expect(keys.get('X. Y. Wang')).toBe('x y wang');
+    expect(keys.get('Quentin Wang')).not.toBe(keys.get('Quinn Wang'));
   });
 });

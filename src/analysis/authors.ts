@@ -209,18 +209,28 @@ export function resolveAuthorKeys(names: Iterable<string>): Map<string, string> 
 
   // c. Initials-only names join the one full name they can belong to.
   const full = parsed.filter((p) => p.last && !p.initialsOnly && p.first.length > 1);
-  const fullBySurname = groupBy(full, (p) => p.last);
+  // Grouped by surname and first initial (a candidate must share both), so a common surname
+  // costs only the full names that could match; the scan stops at a second distinct owner.
+  const fullByInitial = groupBy(full, (p) => `${p.last} ${p.first[0] ?? ''}`);
   for (const p of parsed) {
     if (!p.initialsOnly) continue;
     const initials = p.first + p.middle;
-    const owners = new Set<string>();
-    for (const f of fullBySurname.get(p.last) ?? []) {
+    let owner: string | undefined;
+    let owners = 0;
+    for (const f of fullByInitial.get(`${p.last} ${initials[0] ?? ''}`) ?? []) {
       const fInitials = (f.first[0] ?? '') + f.middle;
       // "C." fits Christian (C); "Y. M." fits Yuki M. and Yuki (its middle initial unknown).
-      if (fInitials[0] === initials[0] && isPrefix(initials, fInitials)) owners.add(uf.find(f.key));
+      if (fInitials[0] !== initials[0] || !isPrefix(initials, fInitials)) continue;
+      const root = uf.find(f.key);
+      if (owners === 0) {
+        owner = root;
+        owners = 1;
+      } else if (root !== owner) {
+        owners = 2;
+        break;
+      }
     }
-    const [owner] = owners;
-    if (owners.size === 1 && owner !== undefined) uf.union(owner, p.key);
+    if (owners === 1 && owner !== undefined) uf.union(owner, p.key);
   }
 
   // The key of a person: the normalised form of their best display name.
@@ -292,17 +302,17 @@ export function buildAuthors(papers: readonly AuthoredPaper[]): AuthorsResult {
   interface Acc {
     papers: string[];
     forms: Map<string, number>;
+    /** Co-author key → slot in coCount / coWeight (first co-authorship first). */
     co: Map<string, number>;
   }
   const acc = new Map<string, Acc>();
-  const weights = new Map<string, Map<string, number>>();
-  const addWeight = (a: string, b: string, w: number) => {
-    let m = weights.get(a);
-    if (!m) weights.set(a, (m = new Map<string, number>()));
-    m.set(b, (m.get(b) ?? 0) + w);
-  };
+  // Per (author, co-author) pair: papers together, and the collaboration weight Σ 1/(authors−1).
+  let coCount = new Uint32Array(1 << 16);
+  let coWeight = new Float64Array(1 << 16);
+  let slots = 0;
   for (const p of papers) {
     const keys: string[] = [];
+    const accs: Acc[] = [];
     for (const raw of p.authors) {
       const k = keyOf.get(raw);
       if (k === undefined) continue;
@@ -311,23 +321,49 @@ export function buildAuthors(papers: readonly AuthoredPaper[]): AuthorsResult {
       a.forms.set(raw, (a.forms.get(raw) ?? 0) + 1);
       if (!keys.includes(k)) {
         keys.push(k);
+        accs.push(a);
         a.papers.push(p.id);
       }
     }
     const w = keys.length > 1 ? 1 / (keys.length - 1) : 0;
-    for (const a of keys)
-      for (const b of keys) {
-        if (a === b) continue;
-        const ra = acc.get(a);
-        if (ra) ra.co.set(b, (ra.co.get(b) ?? 0) + 1);
-        addWeight(a, b, w);
-      }
+    accs.forEach((ra, x) => {
+      keys.forEach((b, y) => {
+        if (x === y) return;
+        const slot = ra.co.get(b);
+        if (slot !== undefined) {
+          coCount[slot] = (coCount[slot] ?? 0) + 1;
+          coWeight[slot] = (coWeight[slot] ?? 0) + w;
+          return;
+        }
+        if (slots === coCount.length) {
+          const c = new Uint32Array(slots * 2);
+          c.set(coCount);
+          coCount = c;
+          const cw = new Float64Array(slots * 2);
+          cw.set(coWeight);
+          coWeight = cw;
+        }
+        ra.co.set(b, slots);
+        coCount[slots] = 1;
+        coWeight[slots] = 0 + w;
+        slots++;
+      });
+    });
   }
   const nameOf = (k: string, a: Acc) => bestDisplay([...a.forms.keys()], a.forms) || k;
   const names = new Map([...acc].map(([k, a]) => [k, nameOf(k, a)]));
 
   const order = [...acc.keys()].sort();
-  const { community, modularity } = louvain(order, weights);
+  // The co-author graph, each author's row in order of first co-authorship (as louvain builds
+  // it from weight maps), straight from the pair slots.
+  const indexOf = new Map(order.map((k, i) => [k, i]));
+  const graph = csrFromRows(order.length, (i, add) => {
+    for (const [b, slot] of acc.get(order[i] ?? '')?.co ?? [])
+      add(indexOf.get(b) ?? 0, coWeight[slot] ?? 0);
+  });
+  const { membership, total } = louvainCsr(graph);
+  const community = new Map(order.map((k, i) => [k, membership[i] ?? i]));
+  const modularity = modularityCsr(graph, membership, total);
   // Communities: largest first, then by their first member.
   const groups = groupBy(order, (k) => String(community.get(k) ?? -1));
   const sortedGroups = [...groups.values()].sort(
@@ -349,7 +385,7 @@ export function buildAuthors(papers: readonly AuthoredPaper[]): AuthorsResult {
       variants: [...a.forms].sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1)).map(([f]) => f),
       papers: a.papers,
       coauthors: [...a.co]
-        .map(([k, count]) => ({ key: k, name: names.get(k) ?? k, count }))
+        .map(([k, slot]) => ({ key: k, name: names.get(k) ?? k, count: coCount[slot] ?? 0 }))
         .sort((x, y) => y.count - x.count || (x.key < y.key ? -1 : 1)),
       community: communityOf.get(key) ?? -1,
     };
@@ -374,52 +410,72 @@ export function louvain(
   weights: ReadonlyMap<string, ReadonlyMap<string, number>>,
 ): { community: Map<string, number>; modularity: number } {
   const index = new Map(nodes.map((k, i) => [k, i]));
-  // Adjacency of the current level: node → (neighbour → weight), self-loops allowed.
-  let adj: Map<number, number>[] = nodes.map((k) => {
-    const m = new Map<number, number>();
-    for (const [b, w] of weights.get(k) ?? []) {
+  // Adjacency as CSR (node → neighbours and weights, self-loops allowed), each row in the order
+  // its neighbours were first met; sums in that order too.
+  const adj = csrFromRows(nodes.length, (i, add) => {
+    for (const [b, w] of weights.get(nodes[i] ?? '') ?? []) {
       const j = index.get(b);
-      if (j !== undefined) m.set(j, (m.get(j) ?? 0) + w);
+      if (j !== undefined) add(j, w);
     }
-    return m;
   });
+  const { membership, total } = louvainCsr(adj);
+  const community = new Map(nodes.map((k, i) => [k, membership[i] ?? i]));
+  return { community, modularity: modularity(nodes, weights, community, total) };
+}
+
+/** Louvain on a CSR graph: each node's final community, and the total weight (2m). */
+function louvainCsr(graph: Csr): { membership: number[]; total: number } {
+  let adj = graph;
   let total = 0; // 2m
-  for (const m of adj) for (const w of m.values()) total += w;
+  for (const w of adj.w) total += w;
   // membership[i] = community of original node i.
-  let membership = nodes.map((_, i) => i);
-  if (total === 0) return { community: new Map(nodes.map((k, i) => [k, i])), modularity: 0 };
+  let membership = Array.from({ length: adj.start.length - 1 }, (_, i) => i);
+  if (total === 0) return { membership, total };
 
   for (let level = 0; level < 32; level++) {
-    const n = adj.length;
-    const degree = adj.map((m) => {
+    const n = adj.start.length - 1;
+    const { start, nbr, w: wt } = adj;
+    const degree = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
       let s = 0;
-      for (const w of m.values()) s += w;
-      return s;
-    });
-    const comm = Array.from({ length: n }, (_, i) => i);
+      for (let e = start[i] ?? 0; e < (start[i + 1] ?? 0); e++) s += wt[e] ?? 0;
+      degree[i] = s;
+    }
+    const comm = Int32Array.from({ length: n }, (_, i) => i);
     const tot = Float64Array.from(degree);
+    // Weights from the current node to each neighbouring community: dense, reset per node.
+    const linkW = new Float64Array(n);
+    const seen = new Uint8Array(n);
+    const touched = new Int32Array(n);
     let moved = false;
     for (let pass = 0; pass < 100; pass++) {
       let changed = 0;
       for (let i = 0; i < n; i++) {
         const ci = comm[i] ?? i;
         const ki = degree[i] ?? 0;
-        // Weights from i to each neighbouring community.
-        const links = new Map<number, number>();
-        for (const [j, w] of adj[i] ?? []) {
+        let nt = 0;
+        for (let e = start[i] ?? 0; e < (start[i + 1] ?? 0); e++) {
+          const j = nbr[e] ?? 0;
           if (j === i) continue;
           const cj = comm[j] ?? j;
-          links.set(cj, (links.get(cj) ?? 0) + w);
+          if (!seen[cj]) {
+            seen[cj] = 1;
+            linkW[cj] = 0;
+            touched[nt++] = cj;
+          }
+          linkW[cj] = (linkW[cj] ?? 0) + (wt[e] ?? 0);
         }
         tot[ci] = (tot[ci] ?? 0) - ki;
         let best = ci;
-        let bestGain = (links.get(ci) ?? 0) - ((tot[ci] ?? 0) * ki) / total;
-        for (const [c, w] of [...links].sort((a, b) => a[0] - b[0])) {
-          const gain = w - ((tot[c] ?? 0) * ki) / total;
+        let bestGain = (seen[ci] ? (linkW[ci] ?? 0) : 0) - ((tot[ci] ?? 0) * ki) / total;
+        const cands = touched.subarray(0, nt).sort();
+        for (const c of cands) {
+          const gain = (linkW[c] ?? 0) - ((tot[c] ?? 0) * ki) / total;
           if (gain > bestGain + 1e-12 || (Math.abs(gain - bestGain) <= 1e-12 && c < best)) {
             best = c;
             bestGain = gain;
           }
+          seen[c] = 0;
         }
         tot[best] = (tot[best] ?? 0) + ki;
         if (best !== ci) {
@@ -432,26 +488,114 @@ export function louvain(
     }
     if (!moved) break;
     // Renumber communities in order of first appearance and aggregate.
-    const renum = new Map<number, number>();
-    for (const c of comm) if (!renum.has(c)) renum.set(c, renum.size);
-    membership = membership.map((c) => renum.get(comm[c] ?? c) ?? 0);
-    const next: Map<number, number>[] = Array.from(
-      { length: renum.size },
-      () => new Map<number, number>(),
-    );
-    adj.forEach((m, i) => {
-      const ci = renum.get(comm[i] ?? i) ?? 0;
-      const row = next[ci];
-      if (!row) return;
-      for (const [j, w] of m) {
-        const cj = renum.get(comm[j] ?? j) ?? 0;
-        row.set(cj, (row.get(cj) ?? 0) + w);
+    const renum = new Int32Array(n).fill(-1);
+    let count = 0;
+    for (const c of comm) if ((renum[c] ?? 0) < 0) renum[c] = count++;
+    membership = membership.map((c) => renum[comm[c] ?? c] ?? 0);
+    // Members of each new community, in node order.
+    const memberStart = new Int32Array(count + 1);
+    for (let i = 0; i < n; i++) {
+      const c = renum[comm[i] ?? i] ?? 0;
+      memberStart[c + 1] = (memberStart[c + 1] ?? 0) + 1;
+    }
+    for (let c = 0; c < count; c++)
+      memberStart[c + 1] = (memberStart[c + 1] ?? 0) + (memberStart[c] ?? 0);
+    const members = new Int32Array(n);
+    const fill = memberStart.slice(0, count);
+    for (let i = 0; i < n; i++) {
+      const c = renum[comm[i] ?? i] ?? 0;
+      members[fill[c] ?? 0] = i;
+      fill[c] = (fill[c] ?? 0) + 1;
+    }
+    const prev = adj;
+    adj = csrFromRows(count, (c, add) => {
+      for (let m = memberStart[c] ?? 0; m < (memberStart[c + 1] ?? 0); m++) {
+        const i = members[m] ?? 0;
+        for (let e = prev.start[i] ?? 0; e < (prev.start[i + 1] ?? 0); e++) {
+          const j = prev.nbr[e] ?? 0;
+          add(renum[comm[j] ?? j] ?? 0, prev.w[e] ?? 0);
+        }
       }
     });
-    adj = next;
   }
-  const community = new Map(nodes.map((k, i) => [k, membership[i] ?? i]));
-  return { community, modularity: modularity(nodes, weights, community, total) };
+  return { membership, total };
+}
+
+/**
+ * Newman-Girvan modularity of a partition of a CSR graph: the same sums, in the same order, as
+ * modularity() over the weight maps the graph was built from.
+ */
+function modularityCsr(g: Csr, membership: readonly number[], total: number): number {
+  if (total === 0) return 0;
+  const n = g.start.length - 1;
+  const inside = new Float64Array(n);
+  const tot = new Float64Array(n);
+  const seen = new Uint8Array(n);
+  const firstSeen: number[] = [];
+  for (let a = 0; a < n; a++) {
+    const ca = membership[a] ?? a;
+    for (let e = g.start[a] ?? 0; e < (g.start[a + 1] ?? 0); e++) {
+      if (!seen[ca]) {
+        seen[ca] = 1;
+        firstSeen.push(ca);
+      }
+      const w = g.w[e] ?? 0;
+      tot[ca] = (tot[ca] ?? 0) + w;
+      const b = g.nbr[e] ?? 0;
+      if ((membership[b] ?? b) === ca) inside[ca] = (inside[ca] ?? 0) + w;
+    }
+  }
+  let q = 0;
+  for (const c of firstSeen) q += (inside[c] ?? 0) / total - ((tot[c] ?? 0) / total) ** 2;
+  return q;
+}
+
+interface Csr {
+  start: Int32Array;
+  nbr: Int32Array;
+  w: Float64Array;
+}
+
+/**
+ * A weighted graph of `n` nodes as CSR, row by row: `row(i, add)` calls add(j, w) for each
+ * contribution to row i; contributions to the same j are summed in call order, and the row
+ * lists its neighbours in order of first contribution (as a Map would).
+ */
+function csrFromRows(
+  n: number,
+  row: (i: number, add: (j: number, w: number) => void) => void,
+): Csr {
+  const start = new Int32Array(n + 1);
+  let nbr = new Int32Array(Math.max(16, n * 4));
+  let w = new Float64Array(nbr.length);
+  let len = 0;
+  const slot = new Int32Array(n).fill(-1);
+  let rowStart = 0;
+  const add = (j: number, x: number) => {
+    const at = slot[j] ?? -1;
+    if (at >= rowStart) {
+      w[at] = (w[at] ?? 0) + x;
+      return;
+    }
+    if (len === nbr.length) {
+      const nb = new Int32Array(len * 2);
+      nb.set(nbr);
+      nbr = nb;
+      const nw = new Float64Array(len * 2);
+      nw.set(w);
+      w = nw;
+    }
+    slot[j] = len;
+    nbr[len] = j;
+    w[len] = x;
+    len++;
+  };
+  for (let i = 0; i < n; i++) {
+    rowStart = len;
+    row(i, add);
+    start[i + 1] = len;
+  }
+  return { start, nbr: nbr.slice(0, len), w: w.slice(0, len) };
 }
 
 function modularity(
