@@ -9,6 +9,7 @@ import {
   DEFAULT_FRAME,
   labelBox,
   labelPositions,
+  mapSample,
   mulberry32,
   type MapFrame,
   type Point,
@@ -160,6 +161,132 @@ describe('computeMap', () => {
     expect(() => computeMap({ ids: ['a', 'a'], vectors: new Float32Array(6), dim: 3 })).toThrow(
       /duplicate id/,
     );
+  });
+});
+
+describe('computeMap above maxFitPoints (fit a sample, place the rest with HNSW)', () => {
+  // Synthetic clusters: 8 well-separated directions in 24 dims, 150 papers each, with noise.
+  const D = 24;
+  const C = 8;
+  const PER = 150;
+  const N = C * PER;
+  const rand = mulberry32(2024);
+  const gauss = () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
+  const centres = Array.from({ length: C }, () => Array.from({ length: D }, gauss));
+  const cIds: string[] = [];
+  const cluster: number[] = [];
+  const cVec = new Float32Array(N * D);
+  for (let i = 0; i < N; i++) {
+    const c = i % C;
+    cIds.push(`s${(i * 7919) % 100_000}-${i}`);
+    cluster.push(c);
+    for (let d = 0; d < D; d++) cVec[i * D + d] = (centres[c]?.[d] ?? 0) + 0.45 * gauss();
+  }
+  // Two degenerate rows among the placed ones: all zeros and a NaN.
+  cVec.fill(0, 5 * D, 6 * D);
+  cVec[7 * D + 3] = NaN;
+  const input = { ids: cIds, vectors: cVec, dim: D };
+  const opts = { maxFitPoints: 200, nEpochs: 120 };
+  const sample = mapSample(cIds, opts.maxFitPoints);
+  let ann = new Map<string, Point>();
+  beforeAll(() => {
+    ann = computeMap(input, opts).coords;
+  });
+
+  it('fits exactly maxFitPoints papers and places every other one inside [0, 1]², no NaN', () => {
+    expect(sample.size).toBe(200);
+    expect(ann.size).toBe(N);
+    for (const [x, y] of ann.values()) {
+      expect(Number.isFinite(x) && Number.isFinite(y)).toBe(true);
+      expect(x >= 0 && x <= 1 && y >= 0 && y <= 1).toBe(true);
+    }
+    expect(sample.has(cIds[5] ?? '') || sample.has(cIds[7] ?? '')).toBe(false);
+  });
+
+  it('is deterministic and independent of the input order', () => {
+    const order = shuffled(N, 11);
+    const again = computeMap(
+      {
+        ids: order.map((i) => cIds[i] ?? ''),
+        vectors: Float32Array.from(
+          order.flatMap((i) => Array.from(cVec.subarray(i * D, (i + 1) * D))),
+        ),
+        dim: D,
+      },
+      opts,
+    ).coords;
+    for (const id of cIds) expect(again.get(id)).toEqual(ann.get(id));
+  });
+
+  it('puts placed papers with their cluster: nearest to their own cluster on the map', () => {
+    // Map centre of each cluster, from the fitted papers only.
+    const cx = new Float64Array(C);
+    const cy = new Float64Array(C);
+    const cn = new Float64Array(C);
+    cIds.forEach((id, i) => {
+      if (!sample.has(id)) return;
+      const p = ann.get(id) ?? [NaN, NaN];
+      const c = cluster[i] ?? 0;
+      cx[c] = (cx[c] ?? 0) + p[0];
+      cy[c] = (cy[c] ?? 0) + p[1];
+      cn[c] = (cn[c] ?? 0) + 1;
+    });
+    let placed = 0;
+    let right = 0;
+    cIds.forEach((id, i) => {
+      if (sample.has(id) || i === 5 || i === 7) return;
+      placed++;
+      const [x, y] = ann.get(id) ?? [NaN, NaN];
+      let best = -1;
+      let bestD = Infinity;
+      for (let c = 0; c < C; c++) {
+        const d = Math.hypot(x - (cx[c] ?? 0) / (cn[c] ?? 1), y - (cy[c] ?? 0) / (cn[c] ?? 1));
+        if (d < bestD) {
+          bestD = d;
+          best = c;
+        }
+      }
+      if (best === cluster[i]) right++;
+    });
+    expect(placed).toBe(N - 200 - 2);
+    expect(right / placed).toBeGreaterThan(0.97);
+  });
+
+  it('places papers where the exact neighbour search would, and far better than at random', () => {
+    const exact = computeMap(input, { ...opts, placement: 'exact' }).coords;
+    let moved = 0;
+    let placed = 0;
+    for (const id of cIds) {
+      if (sample.has(id)) continue;
+      const a = ann.get(id) ?? [NaN, NaN];
+      const b = exact.get(id) ?? [NaN, NaN];
+      moved += Math.hypot(a[0] - b[0], a[1] - b[1]);
+      placed++;
+    }
+    expect(moved / placed).toBeLessThan(0.005);
+    // For scale: a paper's distance to a random paper on the same map.
+    const ids = [...exact.keys()];
+    const perm = shuffled(ids.length, 5);
+    let random = 0;
+    ids.forEach((id, j) => {
+      const a = exact.get(id) ?? [NaN, NaN];
+      const b = exact.get(ids[perm[j] ?? 0] ?? '') ?? [NaN, NaN];
+      random += Math.hypot(a[0] - b[0], a[1] - b[1]) / ids.length;
+    });
+    expect(moved / placed).toBeLessThan(random / 20);
+  });
+
+  it('agrees with exact placement on real LSA vectors (ICLR 2020, 300 fitted)', () => {
+    const o = { maxFitPoints: 300, nEpochs: 60 };
+    const a = computeMap({ ids, vectors, dim }, o).coords;
+    const b = computeMap({ ids, vectors, dim }, { ...o, placement: 'exact' }).coords;
+    let moved = 0;
+    for (const id of ids) {
+      const p = a.get(id) ?? [NaN, NaN];
+      const q = b.get(id) ?? [NaN, NaN];
+      moved += Math.hypot(p[0] - q[0], p[1] - q[1]) / ids.length;
+    }
+    expect(moved).toBeLessThan(0.002);
   });
 });
 
