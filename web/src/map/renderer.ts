@@ -1,7 +1,11 @@
-// The paper map on a <canvas>: every paper a point, no per-point DOM. Points are drawn in one
-// path per colour (sorted by colour once), off-screen points are culled, picking uses a uniform
-// grid, so 100k points pan and zoom smoothly. Colours come from CSS custom properties, so the
-// map follows the light/dark theme.
+// The paper map on a <canvas>: every paper a point, no per-point DOM. Up to 20k points are
+// anti-aliased circles drawn in one path per colour (sorted by colour once), off-screen ones
+// culled. Above that, points are squares blended straight into a pixel buffer (a canvas path of
+// 100k rectangles rasterises in ~250 ms in software Chromium), and while the whole map fits in
+// a layer at most twice the canvas's size it is drawn once per zoom level/colouring/highlight
+// and a pan is one blit (bench/map-web.ts: 100k points, pan frames p95 16.7 ms); zoomed in
+// with at most 15k points on screen, squares in a canvas path again. Picking uses a uniform
+// grid. Colours come from CSS custom properties, so the map follows the theme.
 
 /* eslint-disable @typescript-eslint/no-non-null-assertion -- typed-array reads in the draw and
    pick loops: every index is in bounds by construction, and `?? 0` there would cost per point. */
@@ -167,8 +171,19 @@ export class MapRenderer {
   brush: { x0: number; y0: number; x1: number; y1: number } | null = null;
   theme: Theme;
   lastDrawMs = 0;
+  /** Draws so far (also in the canvas's data-draws, for benches). */
+  draws = 0;
   private frame = 0;
   private readonly ctx: CanvasRenderingContext2D;
+  private image: ImageData | null = null;
+  /** The points drawn once for the current zoom, colouring, highlight and theme (many points). */
+  private layer: {
+    key: string;
+    theme: Theme;
+    highlight: Uint8Array | null;
+    canvas: HTMLCanvasElement;
+  } | null = null;
+  private readonly rgbCache = new Map<string, RGB>();
 
   constructor(canvas: HTMLCanvasElement, model: MapModel) {
     this.canvas = canvas;
@@ -330,60 +345,62 @@ export class MapRenderer {
     const { ctx, model, theme } = this;
     const { xs, ys } = model;
     const dpr = window.devicePixelRatio || 1;
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    ctx.globalAlpha = 1;
-    ctx.fillStyle = theme.bg;
-    ctx.fillRect(0, 0, this.width, this.height);
     const { k, tx, ty } = this.view;
     const r = this.radius;
-    const useRect = model.n > 20_000;
-    const xMin = (-r - tx) / k;
-    const xMax = (this.width + r - tx) / k;
-    const yMin = (-r - ty) / k;
-    const yMax = (this.height + r - ty) / k;
-    const order = model.order[this.colorBy];
-    const colours = order.start.length - 1;
     const hl = this.highlight;
-
-    const pass = (want: number | null, radius: number, alpha: number) => {
-      ctx.globalAlpha = alpha;
-      for (let c = 0; c < colours; c++) {
-        const s = order.start[c]!;
-        const e = order.start[c + 1]!;
-        if (s === e) continue;
-        ctx.beginPath();
-        let any = false;
-        for (let j = s; j < e; j++) {
-          const i = order.idx[j]!;
-          if (want !== null && hl && hl[i] !== want) continue;
-          const x = xs[i]!;
-          const y = ys[i]!;
-          if (x < xMin || x > xMax || y < yMin || y > yMax) continue;
-          const sx = tx + x * k;
-          const sy = ty + y * k;
-          if (useRect) ctx.rect(sx - radius, sy - radius, radius * 2, radius * 2);
-          else {
-            ctx.moveTo(sx + radius, sy);
-            ctx.arc(sx, sy, radius, 0, Math.PI * 2);
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.globalAlpha = 1;
+    if (model.n <= 20_000 || !this.drawPointsFast(dpr)) {
+      // One path per colour, off-screen points culled: anti-aliased circles, or squares when
+      // there are many points (zoomed in on a large map: only a few thousand are on screen).
+      const useRect = model.n > 20_000;
+      ctx.fillStyle = theme.bg;
+      ctx.fillRect(0, 0, this.width, this.height);
+      const xMin = (-r - tx) / k;
+      const xMax = (this.width + r - tx) / k;
+      const yMin = (-r - ty) / k;
+      const yMax = (this.height + r - ty) / k;
+      const order = model.order[this.colorBy];
+      const colours = order.start.length - 1;
+      const pass = (want: number | null, radius: number, alpha: number) => {
+        ctx.globalAlpha = alpha;
+        for (let c = 0; c < colours; c++) {
+          const s = order.start[c]!;
+          const e = order.start[c + 1]!;
+          if (s === e) continue;
+          ctx.beginPath();
+          let any = false;
+          for (let j = s; j < e; j++) {
+            const i = order.idx[j]!;
+            if (want !== null && hl && hl[i] !== want) continue;
+            const x = xs[i]!;
+            const y = ys[i]!;
+            if (x < xMin || x > xMax || y < yMin || y > yMax) continue;
+            const sx = tx + x * k;
+            const sy = ty + y * k;
+            if (useRect) ctx.rect(sx - radius, sy - radius, radius * 2, radius * 2);
+            else {
+              ctx.moveTo(sx + radius, sy);
+              ctx.arc(sx, sy, radius, 0, Math.PI * 2);
+            }
+            any = true;
           }
-          any = true;
+          if (any) {
+            ctx.fillStyle = colorOf(theme, this.colorBy, c);
+            ctx.fill();
+          }
         }
-        if (any) {
-          ctx.fillStyle = colorOf(theme, this.colorBy, c);
-          ctx.fill();
-        }
-      }
-      ctx.globalAlpha = 1;
-    };
-
-    if (hl) {
-      pass(0, r * 0.85, 0.2);
-      pass(1, r * 1.35, 1);
-      this.ring((i) => hl[i] === 1, r * 1.35 + 0.75, theme.fg, 1);
-    } else pass(null, r, 0.9);
+        ctx.globalAlpha = 1;
+      };
+      if (hl) {
+        pass(0, r * 0.85, 0.2);
+        pass(1, r * 1.35, 1);
+        this.ring(ctx, (i) => hl[i] === 1, r * 1.35 + 0.75, theme.fg, 1, this.transform(1));
+      } else pass(null, r, 0.9);
+    }
 
     const sel = this.selected;
-    if (sel) this.ring((i) => sel[i] === 1, r + 2, theme.accent, 1.5);
+    if (sel) this.ring(ctx, (i) => sel[i] === 1, r + 2, theme.accent, 1.5, this.transform(1));
 
     this.drawLabels();
 
@@ -421,20 +438,64 @@ export class MapRenderer {
     }
     this.lastDrawMs = performance.now() - t0;
     this.canvas.dataset['drawMs'] = this.lastDrawMs.toFixed(1);
+    this.canvas.dataset['draws'] = String(++this.draws);
     this.canvas.dataset['points'] = String(model.n);
   }
 
-  private ring(keep: (i: number) => boolean, radius: number, color: string, width: number): void {
-    const { ctx, model } = this;
-    const { k, tx, ty } = this.view;
+  /** The reusable pixel buffer, the canvas's size. */
+  private pixelBuffer(): ImageData {
+    const { width, height } = this.canvas;
+    if (this.image?.width !== width || this.image.height !== height)
+      this.image = new ImageData(Math.max(1, width), Math.max(1, height));
+    return this.image;
+  }
+
+  /** A CSS colour as the canvas resolves it (any syntax the theme uses), cached. */
+  private rgb(color: string): RGB {
+    let v = this.rgbCache.get(color);
+    if (!v) {
+      const probe = document.createElement('canvas');
+      probe.width = probe.height = 1;
+      const c = probe.getContext('2d', { willReadFrequently: true });
+      if (c) {
+        c.fillStyle = color;
+        c.fillRect(0, 0, 1, 1);
+        const d = c.getImageData(0, 0, 1, 1).data;
+        v = [d[0]!, d[1]!, d[2]!];
+      } else v = [136, 136, 136];
+      this.rgbCache.set(color, v);
+    }
+    return v;
+  }
+
+  /** The view in device pixels of a target `scale`× the CSS size (1: the canvas's CSS px). */
+  private transform(scale: number): Xform {
+    return {
+      k: this.view.k * scale,
+      ox: this.view.tx * scale,
+      oy: this.view.ty * scale,
+      w: this.width * scale,
+      h: this.height * scale,
+    };
+  }
+
+  /** Rings (at most 5000) around the points `keep` accepts that fall inside the target. */
+  private ring(
+    ctx: CanvasRenderingContext2D,
+    keep: (i: number) => boolean,
+    radius: number,
+    color: string,
+    width: number,
+    t: Xform,
+  ): void {
+    const { model } = this;
     ctx.beginPath();
     let count = 0;
     for (let i = 0; i < model.n && count < 5000; i++) {
       if (!keep(i)) continue;
-      const sx = tx + model.xs[i]! * k;
-      const sy = ty + model.ys[i]! * k;
-      if (sx < -radius || sy < -radius || sx > this.width + radius || sy > this.height + radius)
-        continue;
+      const sx = t.ox + model.xs[i]! * t.k;
+      const sy = t.oy + model.ys[i]! * t.k;
+      if (sx < -radius || sy < -radius || sx > t.w + radius || sy > t.h + radius) continue;
       ctx.moveTo(sx + radius, sy);
       ctx.arc(sx, sy, radius, 0, Math.PI * 2);
       count++;
@@ -442,6 +503,113 @@ export class MapRenderer {
     ctx.strokeStyle = color;
     ctx.lineWidth = width;
     ctx.stroke();
+  }
+
+  /**
+   * Many points (> 20k): squares blended straight into a pixel buffer (a canvas path of 100k
+   * rectangles is cheap to record but ~250 ms to rasterise in software Chromium). While the
+   * whole map fits in a layer at most twice the canvas's pixels, the points (and highlight
+   * rings) are drawn once per zoom level, colouring and highlight into an off-screen layer, and
+   * a pan only copies that layer: one blit a frame.
+   */
+  private drawPointsFast(dpr: number): boolean {
+    const { ctx, theme } = this;
+    const kd = this.view.k * dpr;
+    const r = this.radius;
+    const hl = this.highlight;
+    const pad = Math.ceil(r * dpr * 1.35 + 2 * dpr + 1);
+    const side = Math.ceil(kd) + 2 * pad;
+    const full = this.canvas.width * this.canvas.height;
+    if (side * side <= Math.max(2 * full, 1 << 20)) {
+      const key = [kd, r, this.colorBy, dpr].join('|');
+      let layer = this.layer;
+      if (layer?.key !== key || layer.theme !== theme || layer.highlight !== hl) {
+        const canvas = layer?.canvas ?? document.createElement('canvas');
+        canvas.width = side;
+        canvas.height = side;
+        const lctx = canvas.getContext('2d', { alpha: false });
+        if (!lctx) throw new Error('no 2D canvas');
+        const t: Xform = { k: kd, ox: pad, oy: pad, w: side, h: side };
+        const img = new ImageData(side, side);
+        this.points(img, t, dpr);
+        lctx.putImageData(img, 0, 0);
+        if (hl) this.ring(lctx, (i) => hl[i] === 1, (r * 1.35 + 0.75) * dpr, theme.fg, dpr, t);
+        layer = { key, theme, highlight: hl, canvas };
+        this.layer = layer;
+      }
+      ctx.fillStyle = theme.bg;
+      ctx.fillRect(0, 0, this.width, this.height);
+      ctx.setTransform(1, 0, 0, 1, 0, 0);
+      ctx.drawImage(
+        layer.canvas,
+        Math.round(this.view.tx * dpr) - pad,
+        Math.round(this.view.ty * dpr) - pad,
+      );
+      ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+      return true;
+    }
+    // Zoomed in: only what is on the canvas. With few points on screen a canvas path is cheaper
+    // than filling and uploading a whole pixel buffer (4M pixels at devicePixelRatio 2).
+    const t = this.transform(dpr);
+    if (this.visible(t, r * 1.35 * dpr) <= 15_000) return false;
+    const img = this.pixelBuffer();
+    this.points(img, t, dpr);
+    ctx.putImageData(img, 0, 0);
+    if (hl) this.ring(ctx, (i) => hl[i] === 1, r * 1.35 + 0.75, theme.fg, 1, this.transform(1));
+    return true;
+  }
+
+  /** How many points fall inside the target (with a margin of h pixels). */
+  private visible(t: Xform, h: number): number {
+    const { xs, ys, n } = this.model;
+    const xMin = (-h - t.ox) / t.k;
+    const xMax = (t.w + h - t.ox) / t.k;
+    const yMin = (-h - t.oy) / t.k;
+    const yMax = (t.h + h - t.oy) / t.k;
+    let count = 0;
+    for (let i = 0; i < n; i++) {
+      const x = xs[i]!;
+      const y = ys[i]!;
+      if (x >= xMin && x <= xMax && y >= yMin && y <= yMax) count++;
+    }
+    return count;
+  }
+
+  /** Background and points (both highlight passes) into `img`, in the target's pixels. */
+  private points(img: ImageData, t: Xform, dpr: number): void {
+    const { model, theme } = this;
+    const { xs, ys } = model;
+    const px = new Uint32Array(img.data.buffer, img.data.byteOffset, img.width * img.height);
+    px.fill(packRgb(this.rgb(theme.bg)));
+    const order = model.order[this.colorBy];
+    const colours = order.start.length - 1;
+    const hl = this.highlight;
+    const r = this.radius;
+    const pass = (want: number | null, radius: number, alpha: number) => {
+      const h = radius * dpr;
+      const xMin = (-h - t.ox) / t.k;
+      const xMax = (t.w + h - t.ox) / t.k;
+      const yMin = (-h - t.oy) / t.k;
+      const yMax = (t.h + h - t.oy) / t.k;
+      for (let c = 0; c < colours; c++) {
+        const s = order.start[c]!;
+        const e = order.start[c + 1]!;
+        if (s === e) continue;
+        const rgb = this.rgb(colorOf(theme, this.colorBy, c));
+        for (let j = s; j < e; j++) {
+          const i = order.idx[j]!;
+          if (want !== null && hl && hl[i] !== want) continue;
+          const x = xs[i]!;
+          const y = ys[i]!;
+          if (x < xMin || x > xMax || y < yMin || y > yMax) continue;
+          blendSquare(px, img.width, img.height, t.ox + x * t.k, t.oy + y * t.k, h, rgb, alpha);
+        }
+      }
+    };
+    if (hl) {
+      pass(0, r * 0.85, 0.2);
+      pass(1, r * 1.35, 1);
+    } else pass(null, r, 0.9);
   }
 
   private drawLabels(): void {
@@ -480,6 +648,80 @@ export class MapRenderer {
       ctx.fillStyle = theme.fg;
       ctx.fillText(text, sx, sy);
       ctx.globalAlpha = 1;
+    }
+  }
+}
+
+type RGB = [number, number, number];
+
+/** A transform from [0,1]² to a target's pixels, and the target's size. */
+interface Xform {
+  k: number;
+  ox: number;
+  oy: number;
+  w: number;
+  h: number;
+}
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+/** An opaque colour as one ImageData pixel read through a Uint32Array. */
+function packRgb([r, g, b]: RGB): number {
+  return LITTLE_ENDIAN
+    ? (0xff000000 | (b << 16) | (g << 8) | r) >>> 0
+    : ((r << 24) | (g << 16) | (b << 8) | 0xff) >>> 0;
+}
+
+/**
+ * Blend an axis-aligned square (centre cx, cy, half-side h, in pixels) into opaque pixels with
+ * the given opacity, each pixel weighted by how much of it the square covers (the anti-aliasing
+ * a canvas rect fill gives).
+ */
+function blendSquare(
+  px: Uint32Array,
+  width: number,
+  height: number,
+  cx: number,
+  cy: number,
+  h: number,
+  [r, g, b]: RGB,
+  alpha: number,
+): void {
+  const x0 = cx - h;
+  const x1 = cx + h;
+  const y0 = cy - h;
+  const y1 = cy + h;
+  const px0 = Math.max(0, Math.floor(x0));
+  const px1 = Math.min(width - 1, Math.ceil(x1) - 1);
+  const py0 = Math.max(0, Math.floor(y0));
+  const py1 = Math.min(height - 1, Math.ceil(y1) - 1);
+  for (let py = py0; py <= py1; py++) {
+    const cov = alpha * 256 * (Math.min(y1, py + 1) - Math.max(y0, py));
+    let o = py * width + px0;
+    for (let x = px0; x <= px1; x++, o++) {
+      const a = (cov * (Math.min(x1, x + 1) - Math.max(x0, x))) | 0;
+      const p = px[o]!;
+      if (LITTLE_ENDIAN) {
+        const pr = p & 255;
+        const pg = (p >>> 8) & 255;
+        const pb = (p >>> 16) & 255;
+        px[o] =
+          (0xff000000 |
+            ((pb + (((b - pb) * a) >> 8)) << 16) |
+            ((pg + (((g - pg) * a) >> 8)) << 8) |
+            (pr + (((r - pr) * a) >> 8))) >>>
+          0;
+      } else {
+        const pr = p >>> 24;
+        const pg = (p >>> 16) & 255;
+        const pb = (p >>> 8) & 255;
+        px[o] =
+          (((pr + (((r - pr) * a) >> 8)) << 24) |
+            ((pg + (((g - pg) * a) >> 8)) << 16) |
+            ((pb + (((b - pb) * a) >> 8)) << 8) |
+            0xff) >>>
+          0;
+      }
     }
   }
 }
