@@ -8,6 +8,7 @@ import { extractEntities, lookupDataset, type Entities } from '../analysis/entit
 import { computeMap, labelPositions, DEFAULT_FRAME } from '../analysis/map.js';
 import { qualitativePalette, renderMapPng, renderMapSvg } from '../analysis/render.js';
 import {
+  ApproxSimilarity,
   moreLikeThese,
   nearestPapers,
   type MoreLikeTheseResult,
@@ -16,6 +17,7 @@ import {
 } from '../analysis/similar.js';
 import { buildTopics, type Topic, type TopicAssignment } from '../analysis/topics.js';
 import { SearchIndex, type SearchDoc } from '../index/search.js';
+import { HnswIndex } from '../index/ann.js';
 import type { Store } from '../store/types.js';
 import { loadOrBuildAnn, loadOrFitLsa } from './embeddings.js';
 import { loadSearchDocs } from './docs.js';
@@ -40,6 +42,8 @@ export interface AnalysisData {
   builtAt: string;
   timings: Record<string, number>;
   similar: Record<string, SimilarPaper[]>;
+  /** Set when `similar` was not computed for every paper (large corpora): see similarPapers. */
+  similarOnDemand?: boolean;
   entities: Record<string, Entities>;
   topics: Topic[];
   assignments: Record<string, TopicAssignment>;
@@ -60,7 +64,35 @@ export interface Analysis {
   docs: SearchDoc[];
   index: SearchIndex;
   similarInput: SimilarInput;
-  authors: AuthorsResult;
+  /** Authors, name variants, co-authors (computed on first use: minutes at 100k papers). */
+  readonly authors: AuthorsResult;
+  /** Similar papers computed on demand (corpora above SIMILAR_PRECOMPUTE_MAX; built on first use). */
+  readonly approximate: () => ApproxSimilarity;
+}
+
+/** Above this many papers, similar papers are found on demand, not saved for every paper. */
+export const SIMILAR_PRECOMPUTE_MAX = 20_000;
+
+/** An Analysis whose costly parts are computed on first use (not copied: getters). */
+function withLazyParts(
+  base: Omit<Analysis, 'authors' | 'approximate'> & { computed: boolean },
+  ann: HnswIndex | null,
+  authors?: AuthorsResult,
+): Analysis & { computed: boolean } {
+  let au = authors;
+  let approx: ApproxSimilarity | undefined;
+  const { similarInput, docs } = base;
+  return {
+    ...base,
+    get authors() {
+      au ??= buildAuthors(docs);
+      return au;
+    },
+    approximate: () =>
+      (approx ??= new ApproxSimilarity(similarInput, {
+        ann: ann ?? HnswIndex.build(similarInput.vectors, similarInput.dim),
+      })),
+  };
 }
 
 function inputHashOf(docs: readonly SearchDoc[], lsaId: string): string {
@@ -84,7 +116,12 @@ export interface AnalysisProgress {
  */
 export async function openAnalysis(
   store: Store,
-  opts: { rebuild?: boolean; onProgress?: (p: AnalysisProgress) => void } = {},
+  opts: {
+    rebuild?: boolean;
+    onProgress?: (p: AnalysisProgress) => void;
+    /** Find similar papers on demand above this many papers (default SIMILAR_PRECOMPUTE_MAX). */
+    similarPrecomputeMax?: number;
+  } = {},
 ): Promise<Analysis & { computed: boolean }> {
   const signature = await corporaSignature(store);
   const allDocs = await loadSearchDocs(store);
@@ -112,9 +149,11 @@ export async function openAnalysis(
   if (vectors !== fitted.vectors)
     keep.forEach((i, k) => vectors.set(fitted.vectors.subarray(i * dim, (i + 1) * dim), k * dim));
   const inputHash = inputHashOf(docs, fitted.model.id);
-  const key = `analysis@${inputHash}`;
+  // An analysis made with another on-demand threshold is another analysis.
+  const key = `analysis@${inputHash}${opts.similarPrecomputeMax === undefined ? '' : `-s${opts.similarPrecomputeMax}`}`;
   const similarInput: SimilarInput = { ids: docs.map((d) => d.id), texts, vectors, dim };
-  const authors = buildAuthors(docs);
+  // The ANN index over every record serves the analysed papers when they are all of them.
+  const ann = vectors === fitted.vectors ? index.ann : null;
   if (!opts.rebuild) {
     const saved = await store.getModel(key);
     if (saved) {
@@ -122,17 +161,27 @@ export async function openAnalysis(
         const data = JSON.parse(Buffer.from(saved).toString('utf8')) as AnalysisData;
         if (data.version === ANALYSIS_VERSION) {
           attachEntities(index, allDocs, data);
-          return { data, docs, index, similarInput, authors, computed: false };
+          return withLazyParts({ data, docs, index, similarInput, computed: false }, ann);
         }
       } catch {
         // An unreadable saved analysis is rebuilt below.
       }
     }
   }
-  const data = computeAnalysis(docs, texts, vectors, dim, authors, inputHash, opts.onProgress);
+  const authors = buildAuthors(docs);
+  const data = computeAnalysis(
+    docs,
+    texts,
+    vectors,
+    dim,
+    authors,
+    inputHash,
+    opts.onProgress,
+    opts.similarPrecomputeMax,
+  );
   await store.putModel(key, Buffer.from(JSON.stringify(data), 'utf8'));
   attachEntities(index, allDocs, data);
-  return { data, docs, index, similarInput, authors, computed: true };
+  return withLazyParts({ data, docs, index, similarInput, computed: true }, ann, authors);
 }
 
 const STEPS = ['entities', 'similar papers', 'topics', 'map', 'authors'] as const;
@@ -145,7 +194,9 @@ export function computeAnalysis(
   authors: AuthorsResult,
   inputHash: string,
   onProgress?: (p: AnalysisProgress) => void,
+  similarPrecomputeMax = SIMILAR_PRECOMPUTE_MAX,
 ): AnalysisData {
+  const onDemand = docs.length > similarPrecomputeMax;
   const timings: Record<string, number> = {};
   let step = 0;
   const lap = <T>(name: (typeof STEPS)[number], fn: () => T): T => {
@@ -160,8 +211,10 @@ export function computeAnalysis(
   const entities = lap('entities', () =>
     Object.fromEntries(docs.map((d) => [d.id, extractEntities(d)])),
   );
+  // Large corpora: found on demand (similarPapers), as saving ten for every paper would cost
+  // an hour of computing and a gigabyte of JSON at a million papers.
   const similar = lap('similar papers', () =>
-    Object.fromEntries(nearestPapers({ ids, texts, vectors, dim }, 10)),
+    onDemand ? {} : Object.fromEntries(nearestPapers({ ids, texts, vectors, dim }, 10)),
   );
   const model = lap('topics', () =>
     buildTopics({
@@ -209,6 +262,7 @@ export function computeAnalysis(
     builtAt: new Date().toISOString(),
     timings,
     similar,
+    ...(onDemand ? { similarOnDemand: true } : {}),
     entities,
     topics: model.topics,
     assignments: Object.fromEntries(model.assignments),
@@ -218,14 +272,22 @@ export function computeAnalysis(
   };
 }
 
-/** "More like these" over the analysed corpus. */
+/** "More like these" over the analysed corpus (approximate above SIMILAR_PRECOMPUTE_MAX papers). */
 export function recommend(
   a: Analysis,
   positives: string[],
   negatives: string[] = [],
   k = 20,
 ): MoreLikeTheseResult {
+  if (a.data.similarOnDemand) return a.approximate().moreLikeThese(positives, negatives, k);
   return moreLikeThese(a.similarInput, positives, negatives, k);
+}
+
+/** The k papers most like an analysed paper, or null for an id the analysis does not hold. */
+export function similarPapers(a: Analysis, id: string, k = 10): SimilarPaper[] | null {
+  if (!a.data.similarOnDemand) return a.data.similar[id]?.slice(0, k) ?? null;
+  const approx = a.approximate();
+  return approx.indexOf(id) === undefined ? null : approx.similarTo(id, k);
 }
 
 /** Authors ranked by how well their papers match a query (hybrid search relevance). */

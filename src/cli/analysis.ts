@@ -7,6 +7,7 @@ import {
   findExperts,
   openAnalysis,
   renderMap,
+  similarPapers,
   type Analysis,
 } from '../app/analysis.js';
 import { ConfscopeError, openStore } from '../app/index.js';
@@ -80,7 +81,7 @@ export function addAnalysisCommands(program: Command, dbOption: () => Option): v
     .addOption(fmtOption())
     .action(async (id: string, o: { db: string; format: Fmt }) => {
       await withAnalysis(o.db, async (a) => {
-        const list = a.data.similar[id];
+        const list = similarPapers(a, id);
         if (!list)
           throw new ConfscopeError('BAD_ARGUMENT', `no paper with id ${id} in the database`);
         if (o.format === 'json') return json({ id, title: titleOf(a, id), similar: list });

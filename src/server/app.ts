@@ -11,7 +11,13 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { serveStatic } from '@hono/node-server/serve-static';
 import type { Context, MiddlewareHandler } from 'hono';
-import { findAuthors, findExperts, recommend, type Analysis } from '../app/analysis.js';
+import {
+  findAuthors,
+  findExperts,
+  recommend,
+  similarPapers,
+  type Analysis,
+} from '../app/analysis.js';
 import type { CorpusInfo } from '../store/types.js';
 import { recordExtras } from '../core/types.js';
 import type { SearchDoc } from '../index/search.js';
@@ -282,9 +288,9 @@ export function createApp(deps: AppDeps): OpenAPIHono {
     (c) => {
       const { id } = c.req.valid('param');
       const { limit } = c.req.valid('query');
-      const similar = (data.similar[analysisId(mustPaper(id))] ?? [])
-        .slice(0, limit)
-        .map((s) => ({ ...s, title: byId.get(s.id)?.title ?? null }));
+      const similar = (similarPapers(analysis, analysisId(mustPaper(id)), limit) ?? []).map(
+        (s) => ({ ...s, title: byId.get(s.id)?.title ?? null }),
+      );
       return c.json({ id, similar }, 200);
     },
   );
