@@ -10,6 +10,7 @@ export async function loadSearchDocs(store: Store, corpus?: string): Promise<Sea
     .filter((c) => corpus === undefined || c === corpus);
   const docs: SearchDoc[] = [];
   for (const c of corpora)
-    for (const p of await store.listPapers(c)) docs.push({ ...p, corpus: c });
+    // The store's records are fresh objects: tagged in place, not copied.
+    for (const p of await store.listPapers(c)) docs.push(Object.assign(p, { corpus: c }));
   return docs;
 }

@@ -61,18 +61,21 @@ function toRow(corpus: string, ord: number, r: PaperRecord): PaperRow {
   };
 }
 
+/** A JSON list column; the common empty one without parsing (a million rows are read at start). */
+const listOf = (json: string): string[] => (json === '[]' ? [] : (JSON.parse(json) as string[]));
+
 function fromRow(row: PaperRow): PaperRecord {
-  return {
+  const r: PaperRecord = {
     id: row.id,
     title: row.title,
-    authors: JSON.parse(row.authors) as string[],
+    authors: listOf(row.authors),
     track: row.track as Track | null,
     abstract: row.abstract,
-    links: JSON.parse(row.links) as string[],
+    links: listOf(row.links),
     source: { path: row.source_path, startLine: row.start_line, endLine: row.end_line },
-    warnings: JSON.parse(row.warnings) as string[],
-    ...(JSON.parse(row.extras) as PaperExtras),
+    warnings: listOf(row.warnings),
   };
+  return row.extras === '{}' ? r : Object.assign(r, JSON.parse(row.extras) as PaperExtras);
 }
 
 export class SqliteStore implements Store, StagedIngest {
