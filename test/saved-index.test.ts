@@ -11,7 +11,9 @@ import {
   loadLexical,
   loadOrBuildLexical,
   saveLexical,
+  savedMatrix,
 } from '../src/app/saved-index.js';
+import { loadOrFitLsa } from '../src/app/embeddings.js';
 import { LexicalIndex } from '../src/index/lexical.js';
 import { SearchIndex, type SearchDoc } from '../src/index/search.js';
 import { listingById } from './helpers.js';
@@ -117,8 +119,32 @@ for (const backend of ['sqlite', 'postgres'] as TestBackend[]) {
         const again = await loadOrBuildLexical(store, many, 'sig');
         expect(again.loaded).toBe(true);
         expect(answers(again.index)).toEqual(answers(first.index));
-        // A new ingest (another signature) rebuilds.
+        // Other papers (another fingerprint) rebuild.
         expect((await loadOrBuildLexical(store, many, 'sig2')).loaded).toBe(false);
+      } finally {
+        await store.close();
+      }
+    });
+  });
+
+  describe(`saved vector matrix (${backend})`, () => {
+    it("keeps a large corpus's LSA vectors in one piece, for its papers and model only", async () => {
+      useBackend(backend);
+      const store = await openTestStore(join(dir, `m${n++}.db`));
+      try {
+        const texts = docs.map((d) => SearchIndex.semanticText(d));
+        const m = savedMatrix(store, 'fpA', texts.length);
+        const opts = { sampleAbove: 100, sampleSize: 200, matrix: m };
+        const first = await loadOrFitLsa(store, texts, opts);
+        expect(first.fitted).toBe(true);
+        const { id, dim } = first.model;
+        expect(await m.load(id, dim)).toEqual(first.vectors);
+        expect(await savedMatrix(store, 'fpB', texts.length).load(id, dim)).toBeNull();
+        expect(await savedMatrix(store, 'fpA', texts.length - 1).load(id, dim)).toBeNull();
+        expect(await m.load('another-model', dim)).toBeNull();
+        const again = await loadOrFitLsa(store, texts, opts);
+        expect(again.fitted).toBe(false);
+        expect(again.vectors).toEqual(first.vectors);
       } finally {
         await store.close();
       }

@@ -21,7 +21,12 @@ import { HnswIndex } from '../index/ann.js';
 import type { Store } from '../store/types.js';
 import { loadOrBuildAnn, loadOrFitLsa } from './embeddings.js';
 import { loadSearchDocs } from './docs.js';
-import { corporaSignature, loadOrBuildLexical } from './saved-index.js';
+import {
+  corporaSignature,
+  docsFingerprint,
+  loadOrBuildLexical,
+  savedMatrix,
+} from './saved-index.js';
 
 /** Bump when the shape or the methods change: saved analyses of another version are rebuilt. */
 export const ANALYSIS_VERSION = 1;
@@ -126,8 +131,12 @@ export async function openAnalysis(
   const signature = await corporaSignature(store);
   const allDocs = await loadSearchDocs(store);
   const allTexts = allDocs.map((d) => SearchIndex.semanticText(d));
-  const fitted = await loadOrFitLsa(store, allTexts);
-  const { index: lexical } = await loadOrBuildLexical(store, allDocs, signature);
+  // Large corpora start from saved indexes keyed by a fingerprint of their papers.
+  const fp = docsFingerprint(allDocs, signature);
+  const fitted = await loadOrFitLsa(store, allTexts, {
+    matrix: savedMatrix(store, fp, allDocs.length),
+  });
+  const { index: lexical } = await loadOrBuildLexical(store, allDocs, fp);
   const index = SearchIndex.build(allDocs, {
     fitted,
     ann: await loadOrBuildAnn(store, fitted),

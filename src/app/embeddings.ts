@@ -73,10 +73,18 @@ export async function loadOrFitLsa(
     /** Fit on a sample above this many texts (default LSA_SAMPLE_ABOVE), of this size. */
     sampleAbove?: number;
     sampleSize?: number;
+    /** Where the whole matrix of a large corpus is saved and read back (see saved-index.ts). */
+    matrix?: SavedMatrix;
   } = {},
 ): Promise<{ model: LsaModel; vectors: Float32Array; fitted: boolean }> {
   if (texts.length > (opts.sampleAbove ?? LSA_SAMPLE_ABOVE))
-    return loadOrFitLsaOnSample(store, texts, opts.sampleSize ?? LSA_SAMPLE_SIZE, opts.onProgress);
+    return loadOrFitLsaOnSample(
+      store,
+      texts,
+      opts.sampleSize ?? LSA_SAMPLE_SIZE,
+      opts.onProgress,
+      opts.matrix,
+    );
   const key = LsaModel.idFor(texts);
   const bytes = await store.getModel(key);
   if (bytes) {
@@ -95,6 +103,12 @@ export async function loadOrFitLsa(
     texts.map((t, i) => [textHash(t), vectors.slice(i * model.dim, (i + 1) * model.dim)] as const),
   );
   return { model, vectors, fitted: true };
+}
+
+/** A corpus's whole vector matrix for a model, saved in one piece. */
+export interface SavedMatrix {
+  load(model: string, dim: number): Promise<Float32Array | null>;
+  save(model: string, dim: number, vectors: Float32Array): Promise<void>;
 }
 
 /** Above this many papers LSA is fitted on a sample and applied to every paper in batches. */
@@ -119,6 +133,7 @@ async function loadOrFitLsaOnSample(
   texts: readonly string[],
   sampleSize: number,
   onProgress?: (p: VectorProgress) => void,
+  matrix?: SavedMatrix,
 ): Promise<{ model: LsaModel; vectors: Float32Array; fitted: boolean }> {
   const sample = strideSample(texts, sampleSize);
   const key = `${LsaModel.idFor(sample)}@sample`;
@@ -136,10 +151,13 @@ async function loadOrFitLsaOnSample(
     model = LsaModel.fit(sample);
     await store.putModel(key, model.toBytes());
   }
+  const saved = fitted ? null : await matrix?.load(model.id, model.dim);
+  if (saved) return { model, vectors: saved, fitted };
   const vectors = await ensureVectors(store, model, texts, {
     batchSize: 2000,
     ...(onProgress ? { onProgress } : {}),
   });
+  await matrix?.save(model.id, model.dim, vectors);
   return { model, vectors, fitted };
 }
 

@@ -14,6 +14,7 @@ import { LEXICAL_FORMAT, LexicalIndex, type LexicalParts } from '../index/lexica
 import type { SearchDoc } from '../index/search.js';
 import { SearchIndex } from '../index/search.js';
 import type { Store } from '../store/types.js';
+import type { SavedMatrix } from './embeddings.js';
 
 /** Largest chunk written as one value. */
 const CHUNK_BYTES = 256 * 1024 * 1024;
@@ -21,7 +22,7 @@ const LEXICAL_POINTER = 'lexical-index';
 
 interface Pointer {
   fingerprint: string;
-  header: LexicalParts['header'];
+  header: unknown;
   /** Part name → chunk keys, in order. */
   chunks: Record<string, string[]>;
 }
@@ -91,8 +92,8 @@ async function getChunked(store: Store, keys: readonly string[]): Promise<ArrayB
   return out.buffer;
 }
 
-async function readPointer(store: Store): Promise<Pointer | null> {
-  const raw = await store.getModel(LEXICAL_POINTER);
+async function readPointer(store: Store, name: string): Promise<Pointer | null> {
+  const raw = await store.getModel(name);
   if (!raw || raw.length === 0) return null;
   try {
     return JSON.parse(Buffer.from(raw).toString('utf8')) as Pointer;
@@ -101,18 +102,52 @@ async function readPointer(store: Store): Promise<Pointer | null> {
   }
 }
 
+/** The parts saved under `name` for exactly this fingerprint, or null. */
+async function loadParts(
+  store: Store,
+  name: string,
+  fingerprint: string,
+): Promise<{ header: unknown; part: (p: string) => Promise<ArrayBuffer> } | null> {
+  const ptr = await readPointer(store, name);
+  if (ptr?.fingerprint !== fingerprint) return null;
+  return {
+    header: ptr.header,
+    part: async (p: string) => {
+      const buf = await getChunked(store, ptr.chunks[p] ?? []);
+      if (!buf) throw new Error(`missing part ${p}`);
+      return buf;
+    },
+  };
+}
+
+/** Save parts under `name` for this fingerprint (pointer last), then blank the previous ones. */
+async function saveParts(
+  store: Store,
+  name: string,
+  fingerprint: string,
+  header: unknown,
+  parts: Record<string, Uint8Array>,
+): Promise<void> {
+  const before = await readPointer(store, name);
+  const chunks: Record<string, string[]> = {};
+  for (const [p, bytes] of Object.entries(parts))
+    chunks[p] = await putChunked(store, `${name}/${fingerprint}/${p}`, bytes);
+  const ptr: Pointer = { fingerprint, header, chunks };
+  await store.putModel(name, Buffer.from(JSON.stringify(ptr), 'utf8'));
+  if (before && before.fingerprint !== fingerprint)
+    for (const keys of Object.values(before.chunks))
+      for (const k of keys) await store.putModel(k, new Uint8Array(0));
+}
+
 /** The saved BM25F index of exactly these papers, or null (none, another version, damaged). */
 export async function loadLexical(store: Store, fingerprint: string): Promise<LexicalIndex | null> {
-  const ptr = await readPointer(store);
-  if (ptr?.fingerprint !== fingerprint || ptr.header.format !== LEXICAL_FORMAT) return null;
+  const saved = await loadParts(store, LEXICAL_POINTER, fingerprint);
+  const header = saved?.header as LexicalParts['header'] | undefined;
+  if (!saved || header?.format !== LEXICAL_FORMAT) return null;
   try {
-    const part = async (name: string) => {
-      const buf = await getChunked(store, ptr.chunks[name] ?? []);
-      if (!buf) throw new Error(`missing part ${name}`);
-      return buf;
-    };
+    const { part } = saved;
     return LexicalIndex.fromParts({
-      header: ptr.header,
+      header,
       vocabulary: Buffer.from(await part('vocabulary')).toString('utf8'),
       offsets: new Uint32Array(await part('offsets')),
       docs: new Uint32Array(await part('docs')),
@@ -132,41 +167,81 @@ export async function saveLexical(
   fingerprint: string,
   index: LexicalIndex,
 ): Promise<void> {
-  const before = await readPointer(store);
   const p = index.toParts();
-  const base = `lexical/${fingerprint}`;
-  const chunks: Record<string, string[]> = {
-    vocabulary: await putChunked(store, `${base}/vocabulary`, Buffer.from(p.vocabulary, 'utf8')),
-    offsets: await putChunked(store, `${base}/offsets`, bytesOf(p.offsets)),
-    docs: await putChunked(store, `${base}/docs`, bytesOf(p.docs)),
-    tf: await putChunked(store, `${base}/tf`, bytesOf(p.tf)),
-    fieldLen: await putChunked(store, `${base}/fieldLen`, bytesOf(p.fieldLen)),
-    fieldMask: await putChunked(store, `${base}/fieldMask`, bytesOf(p.fieldMask)),
-    impact: await putChunked(store, `${base}/impact`, bytesOf(p.impact)),
-  };
-  const ptr: Pointer = { fingerprint, header: p.header, chunks };
-  await store.putModel(LEXICAL_POINTER, Buffer.from(JSON.stringify(ptr), 'utf8'));
-  if (before && before.fingerprint !== fingerprint)
-    for (const keys of Object.values(before.chunks))
-      for (const k of keys) await store.putModel(k, new Uint8Array(0));
+  await saveParts(store, LEXICAL_POINTER, fingerprint, p.header, {
+    vocabulary: Buffer.from(p.vocabulary, 'utf8'),
+    offsets: bytesOf(p.offsets),
+    docs: bytesOf(p.docs),
+    tf: bytesOf(p.tf),
+    fieldLen: bytesOf(p.fieldLen),
+    fieldMask: bytesOf(p.fieldMask),
+    impact: bytesOf(p.impact),
+  });
+}
+
+const VECTORS_POINTER = 'vector-matrix';
+
+/**
+ * The row-major vectors of `model` for exactly these papers, saved as one matrix (or null):
+ * a large corpus then starts without hashing every paper's text and reading its vector by hash.
+ */
+export async function loadVectorMatrix(
+  store: Store,
+  fingerprint: string,
+  model: string,
+  rows: number,
+  dim: number,
+): Promise<Float32Array | null> {
+  const saved = await loadParts(store, VECTORS_POINTER, fingerprint);
+  const h = saved?.header as { model?: string; rows?: number; dim?: number } | undefined;
+  if (!saved || h?.model !== model || h.rows !== rows || h.dim !== dim) return null;
+  try {
+    const v = new Float32Array(await saved.part('vectors'));
+    return v.length === rows * dim ? v : null;
+  } catch {
+    return null;
+  }
+}
+
+export async function saveVectorMatrix(
+  store: Store,
+  fingerprint: string,
+  model: string,
+  dim: number,
+  vectors: Float32Array,
+): Promise<void> {
+  await saveParts(
+    store,
+    VECTORS_POINTER,
+    fingerprint,
+    { model, rows: vectors.length / dim, dim },
+    { vectors: bytesOf(vectors) },
+  );
 }
 
 /**
- * The BM25F index of these papers: loaded when saved for the same papers, else built (and
- * saved, for corpora large enough for a rebuild to cost).
+ * The BM25F index of these papers (`fp`: their docsFingerprint): loaded when saved for the
+ * same papers, else built (and saved, for corpora large enough for a rebuild to cost).
  */
 export async function loadOrBuildLexical(
   store: Store,
   docs: readonly SearchDoc[],
-  signature: string,
+  fp: string,
   onProgress?: (done: number) => void,
 ): Promise<{ index: LexicalIndex; loaded: boolean }> {
   if (docs.length <= SAVE_LEXICAL_ABOVE)
     return { index: SearchIndex.buildLexical(docs, onProgress), loaded: false };
-  const fp = docsFingerprint(docs, signature);
   const saved = await loadLexical(store, fp);
   if (saved && saved.size === docs.length) return { index: saved, loaded: true };
   const index = SearchIndex.buildLexical(docs, onProgress);
   await saveLexical(store, fp, index);
   return { index, loaded: false };
+}
+
+/** The saved vector matrix of the papers with this fingerprint, for loadOrFitLsa. */
+export function savedMatrix(store: Store, fp: string, rows: number): SavedMatrix {
+  return {
+    load: (model, dim) => loadVectorMatrix(store, fp, model, rows, dim),
+    save: (model, dim, vectors) => saveVectorMatrix(store, fp, model, dim, vectors),
+  };
 }
