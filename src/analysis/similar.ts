@@ -635,6 +635,26 @@ export interface MoreLikeTheseResult {
   unknown: string[];
 }
 
+/** Positive and negative ids as rows (each once; a negative that is also positive dropped). */
+function resolveSets(
+  idx: SimilarityIndex,
+  positives: readonly string[],
+  negatives: readonly string[],
+): { pos: number[]; neg: number[]; unknown: string[] } {
+  const unknown: string[] = [];
+  const toIdx = (ids: readonly string[]) => {
+    const out: number[] = [];
+    for (const id of ids) {
+      const i = idx.indexOf(id);
+      if (i === undefined) unknown.push(id);
+      else if (!out.includes(i)) out.push(i);
+    }
+    return out;
+  };
+  const pos = toIdx(positives);
+  return { pos, neg: toIdx(negatives).filter((i) => !pos.includes(i)), unknown };
+}
+
 /**
  * Rank the other papers by how much they resemble `positives` (and not `negatives`). Two or
  * more positives: a linear SVM trained on positives vs. the rest; one: centroid similarity.
@@ -647,18 +667,7 @@ export function moreLikeThese(
   opts: MoreLikeTheseOptions = {},
 ): MoreLikeTheseResult {
   const idx = similarityIndex(input, opts);
-  const unknown: string[] = [];
-  const toIdx = (ids: readonly string[]) => {
-    const out: number[] = [];
-    for (const id of ids) {
-      const i = idx.indexOf(id);
-      if (i === undefined) unknown.push(id);
-      else if (!out.includes(i)) out.push(i);
-    }
-    return out;
-  };
-  const pos = toIdx(positives);
-  const neg = toIdx(negatives).filter((i) => !pos.includes(i));
+  const { pos, neg, unknown } = resolveSets(idx, positives, negatives);
   if (pos.length === 0) return { method: 'centroid', results: [], explanation: [], unknown };
   const excluded = new Set([...pos, ...neg]);
   return pos.length === 1
@@ -1115,18 +1124,7 @@ export class ApproxSimilarity {
     opts: ApproxMoreLikeTheseOptions = {},
   ): MoreLikeTheseResult {
     const idx = this.index;
-    const unknown: string[] = [];
-    const toIdx = (ids: readonly string[]) => {
-      const out: number[] = [];
-      for (const id of ids) {
-        const i = idx.indexOf(id);
-        if (i === undefined) unknown.push(id);
-        else if (!out.includes(i)) out.push(i);
-      }
-      return out;
-    };
-    const pos = toIdx(positives);
-    const neg = toIdx(negatives).filter((i) => !pos.includes(i));
+    const { pos, neg, unknown } = resolveSets(idx, positives, negatives);
     if (pos.length === 0) return { method: 'centroid', results: [], explanation: [], unknown };
     const excluded = new Set([...pos, ...neg]);
     const wanted = k + excluded.size;
