@@ -226,26 +226,7 @@ export function buildTopics(input: TopicInput, opts: Partial<TopicOptions> = {})
   const broad = fine.map((f) => areaOfFine[f] ?? 0);
 
   // Stable ids: areas by size (then first member), fine topics likewise inside their area.
-  const firstMember = (labels: number[], k: number) => {
-    const first = new Array<number>(k).fill(n);
-    labels.forEach((l, i) => (first[l] = Math.min(first[l] ?? n, i)));
-    return first;
-  };
-  const broadSizes = sizesOf(broad, kBroad);
-  const broadFirst = firstMember(broad, kBroad);
-  const areaRank = rankBy(kBroad, (a) => [-(broadSizes[a] ?? 0), broadFirst[a] ?? 0]);
-  const fineFirst = firstMember(fine, kFine);
-  const fineIds: string[] = new Array<string>(kFine).fill('');
-  const broadIds = areaRank.map((_, a) => `t${(areaRank[a] ?? 0) + 1}`);
-  for (let a = 0; a < kBroad; a++) {
-    const members = [...Array(kFine).keys()]
-      .filter((f) => areaOfFine[f] === a)
-      .sort(
-        (x, y) =>
-          (fineSizes[y] ?? 0) - (fineSizes[x] ?? 0) || (fineFirst[x] ?? 0) - (fineFirst[y] ?? 0),
-      );
-    members.forEach((f, j) => (fineIds[f] = `${broadIds[a] ?? ''}.${j + 1}`));
-  }
+  const { broadIds, fineIds } = stableIds(broad, fine, kBroad, kFine, areaOfFine, fineSizes);
 
   const titles = input.titles ? order.map((i) => input.titles?.[i] ?? '') : undefined;
   const corpus = new TermCorpus(texts, titles);
@@ -376,6 +357,42 @@ export function centroids(
     if (s > 0) for (let d = 0; d < dim; d++) v[d] = (v[d] ?? 0) / s;
   });
   return c;
+}
+
+/** Stable ids: areas by size (then first member) t1, t2…; fine topics likewise inside their area t1.1… */
+function stableIds(
+  broad: ArrayLike<number>,
+  fine: ArrayLike<number>,
+  kBroad: number,
+  kFine: number,
+  areaOfFine: readonly number[],
+  fineSizes: readonly number[],
+): { broadIds: string[]; fineIds: string[] } {
+  const n = fine.length;
+  const firstMember = (labels: ArrayLike<number>, k: number) => {
+    const first = new Array<number>(k).fill(n);
+    for (let i = 0; i < labels.length; i++) {
+      const l = labels[i] ?? 0;
+      if (i < (first[l] ?? n)) first[l] = i;
+    }
+    return first;
+  };
+  const broadSizes = sizesOf(Array.from(broad), kBroad);
+  const broadFirst = firstMember(broad, kBroad);
+  const areaRank = rankBy(kBroad, (a) => [-(broadSizes[a] ?? 0), broadFirst[a] ?? 0]);
+  const fineFirst = firstMember(fine, kFine);
+  const fineIds: string[] = new Array<string>(kFine).fill('');
+  const broadIds = areaRank.map((_, a) => `t${(areaRank[a] ?? 0) + 1}`);
+  for (let a = 0; a < kBroad; a++) {
+    const members = [...Array(kFine).keys()]
+      .filter((f) => areaOfFine[f] === a)
+      .sort(
+        (x, y) =>
+          (fineSizes[y] ?? 0) - (fineSizes[x] ?? 0) || (fineFirst[x] ?? 0) - (fineFirst[y] ?? 0),
+      );
+    members.forEach((f, j) => (fineIds[f] = `${broadIds[a] ?? ''}.${j + 1}`));
+  }
+  return { broadIds, fineIds };
 }
 
 function sizesOf(labels: readonly number[] | Int32Array, k: number): number[] {
@@ -936,28 +953,7 @@ function buildTopicsLarge(
   const broad = fine.map((f) => areaOfFine[f] ?? 0);
 
   // Stable ids, as on the small path.
-  const firstMember = (labels: Int32Array, k: number) => {
-    const first = new Array<number>(k).fill(n);
-    labels.forEach((l, i) => {
-      if (i < (first[l] ?? n)) first[l] = i;
-    });
-    return first;
-  };
-  const broadSizes = sizesOf(broad, kBroad);
-  const broadFirst = firstMember(broad, kBroad);
-  const areaRank = rankBy(kBroad, (a) => [-(broadSizes[a] ?? 0), broadFirst[a] ?? 0]);
-  const fineFirst = firstMember(fine, kFine);
-  const fineIds: string[] = new Array<string>(kFine).fill('');
-  const broadIds = areaRank.map((_, a) => `t${(areaRank[a] ?? 0) + 1}`);
-  for (let a = 0; a < kBroad; a++) {
-    const members = [...Array(kFine).keys()]
-      .filter((f) => areaOfFine[f] === a)
-      .sort(
-        (x, y) =>
-          (fineSizes[y] ?? 0) - (fineSizes[x] ?? 0) || (fineFirst[x] ?? 0) - (fineFirst[y] ?? 0),
-      );
-    members.forEach((f, j) => (fineIds[f] = `${broadIds[a] ?? ''}.${j + 1}`));
-  }
+  const { broadIds, fineIds } = stableIds(broad, fine, kBroad, kFine, areaOfFine, fineSizes);
 
   // Each paper's cosine to its fine topic's centroid; to its area's centroid (for central papers).
   const areaUnit = [...Array(kBroad).keys()].map((a) => {
