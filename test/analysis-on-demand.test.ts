@@ -6,7 +6,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openAnalysis, recommend, similarPapers, type Analysis } from '../src/app/analysis.js';
+import {
+  decodeAnalysis,
+  encodeAnalysis,
+  openAnalysis,
+  recommend,
+  similarPapers,
+  type Analysis,
+} from '../src/app/analysis.js';
 import { ingestFile, openStore } from '../src/app/index.js';
 import type { Store } from '../src/store/types.js';
 
@@ -66,5 +73,20 @@ describe('similar papers on demand', () => {
     expect(again.computed).toBe(false);
     expect(again.data.similarOnDemand).toBe(true);
     expect(similarPapers(again, exact.docs[0]?.id ?? '', 5)).toHaveLength(5);
+  });
+});
+
+describe('saved analysis encoding', () => {
+  it('reads back exactly what it wrote, in one chunk or many', () => {
+    const one = encodeAnalysis(exact.data);
+    expect(one).toHaveLength(1);
+    expect(decodeAnalysis(one)).toEqual(exact.data);
+    const many = encodeAnalysis(onDemand.data, 10_000);
+    expect(many.length).toBeGreaterThan(20);
+    // Every chunk ends a line: no line is split between two.
+    for (const c of many) expect(c[c.length - 1]).toBe(10);
+    expect(decodeAnalysis(many)).toEqual(onDemand.data);
+    expect(() => decodeAnalysis([Buffer.from('{"version":2}\n["bogus",1]\n')])).toThrow();
+    expect(() => decodeAnalysis([])).toThrow();
   });
 });

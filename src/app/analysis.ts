@@ -29,7 +29,7 @@ import {
 } from './saved-index.js';
 
 /** Bump when the shape or the methods change: saved analyses of another version are rebuilt. */
-export const ANALYSIS_VERSION = 1;
+export const ANALYSIS_VERSION = 2;
 
 export interface MapLabelPosition {
   topicId: string;
@@ -164,10 +164,10 @@ export async function openAnalysis(
   // The ANN index over every record serves the analysed papers when they are all of them.
   const ann = vectors === fitted.vectors ? index.ann : null;
   if (!opts.rebuild) {
-    const saved = await store.getModel(key);
+    const saved = await readAnalysis(store, key);
     if (saved) {
       try {
-        const data = JSON.parse(Buffer.from(saved).toString('utf8')) as AnalysisData;
+        const data = decodeAnalysis(saved);
         if (data.version === ANALYSIS_VERSION) {
           attachEntities(index, allDocs, data);
           return withLazyParts({ data, docs, index, similarInput, computed: false }, ann);
@@ -188,9 +188,110 @@ export async function openAnalysis(
     opts.onProgress,
     opts.similarPrecomputeMax,
   );
-  await store.putModel(key, Buffer.from(JSON.stringify(data), 'utf8'));
+  await writeAnalysis(store, key, encodeAnalysis(data));
   attachEntities(index, allDocs, data);
   return withLazyParts({ data, docs, index, similarInput, computed: true }, ann, authors);
+}
+
+/** The saved analysis's chunks (written by writeAnalysis), or null. */
+async function readAnalysis(store: Store, key: string): Promise<Uint8Array[] | null> {
+  const head = await store.getModel(key);
+  if (!head) return null;
+  let count: number;
+  try {
+    count = (JSON.parse(Buffer.from(head).toString('utf8')) as { chunks: number }).chunks;
+  } catch {
+    return null;
+  }
+  const chunks: Uint8Array[] = [];
+  for (let i = 0; i < count; i++) {
+    const c = await store.getModel(`${key}#${i}`);
+    if (!c) return null;
+    chunks.push(c);
+  }
+  return chunks;
+}
+
+/** Save the chunks, then the record naming how many there are (so a partial save is never read). */
+async function writeAnalysis(store: Store, key: string, chunks: Uint8Array[]): Promise<void> {
+  for (const [i, c] of chunks.entries()) await store.putModel(`${key}#${i}`, c);
+  await store.putModel(key, Buffer.from(JSON.stringify({ chunks: chunks.length }), 'utf8'));
+}
+
+/** Characters of JSON lines in one saved chunk. */
+const ANALYSIS_CHUNK_CHARS = 32 * 1024 * 1024;
+
+/**
+ * The analysis as JSON lines, in chunks: the small fields on the first line, then one line per
+ * paper, author or community. One JSON text of 100,000 papers' analysis is over the longest
+ * string the engine allows (it failed with "Invalid string length"); lines never are.
+ */
+export function encodeAnalysis(
+  data: AnalysisData,
+  chunkChars = ANALYSIS_CHUNK_CHARS,
+): Uint8Array[] {
+  const chunks: Uint8Array[] = [];
+  let lines: string[] = [];
+  let chars = 0;
+  const flush = () => {
+    if (lines.length) chunks.push(Buffer.from(lines.join('\n') + '\n', 'utf8'));
+    lines = [];
+    chars = 0;
+  };
+  const line = (v: unknown) => {
+    const text = JSON.stringify(v);
+    lines.push(text);
+    chars += text.length + 1;
+    if (chars >= chunkChars) flush();
+  };
+  const { similar, entities, assignments, map, authors, communities, ...head } = data;
+  line({ ...head, mapLabels: map.labels });
+  for (const [id, v] of Object.entries(similar)) line(['similar', id, v]);
+  for (const [id, v] of Object.entries(entities)) line(['entities', id, v]);
+  for (const [id, v] of Object.entries(assignments)) line(['assignments', id, v]);
+  for (const [id, v] of Object.entries(map.coords)) line(['coords', id, v]);
+  for (const v of authors) line(['authors', v]);
+  for (const v of communities) line(['communities', v]);
+  flush();
+  return chunks;
+}
+
+/** Read what encodeAnalysis wrote (throws on anything else). */
+export function decodeAnalysis(chunks: readonly Uint8Array[]): AnalysisData {
+  let data: AnalysisData | undefined;
+  for (const c of chunks) {
+    const b = Buffer.from(c.buffer, c.byteOffset, c.byteLength);
+    for (let start = 0, nl = b.indexOf(10); nl >= 0; start = nl + 1, nl = b.indexOf(10, start)) {
+      const v = JSON.parse(b.toString('utf8', start, nl)) as unknown;
+      if (!data) {
+        const { mapLabels, ...head } = v as Omit<
+          AnalysisData,
+          'similar' | 'entities' | 'assignments' | 'map' | 'authors' | 'communities'
+        > & { mapLabels: MapLabelPosition[] };
+        data = {
+          ...head,
+          similar: {},
+          entities: {},
+          assignments: {},
+          map: { coords: {}, labels: mapLabels },
+          authors: [],
+          communities: [],
+        };
+        continue;
+      }
+      const [kind, a, value] = v as [string, unknown, unknown];
+      if (kind === 'similar') data.similar[a as string] = value as SimilarPaper[];
+      else if (kind === 'entities') data.entities[a as string] = value as Entities;
+      else if (kind === 'assignments') data.assignments[a as string] = value as TopicAssignment;
+      else if (kind === 'coords') data.map.coords[a as string] = value as [number, number];
+      else if (kind === 'authors') data.authors.push(a as AnalysisData['authors'][number]);
+      else if (kind === 'communities')
+        data.communities.push(a as AnalysisData['communities'][number]);
+      else throw new Error(`unknown line kind ${kind}`);
+    }
+  }
+  if (!data) throw new Error('empty saved analysis');
+  return data;
 }
 
 const STEPS = ['entities', 'similar papers', 'topics', 'map', 'authors'] as const;
