@@ -15,6 +15,7 @@
 //          --results FILE (default docs/scale-results.json) --report (tables and plot from
 //          FILE[,FILE…] without running anything)
 
+import { loadOrBuildLexical } from '../src/app/saved-index.js';
 import { spawn } from 'node:child_process';
 import {
   existsSync,
@@ -293,7 +294,13 @@ async function runConfscope(file: string, n: number, work: string) {
   await store.putModel(`ann@${n}`, annBytes);
   const useAnn = texts.length > ANN_MIN_DOCS;
   t1 = performance.now();
-  const index = SearchIndex.build(docs, { fitted: { model, vectors }, ann: useAnn ? ann : null });
+  // The BM25F index is built and saved, as `confscope serve` does for a large corpus.
+  const { index: lexical } = await loadOrBuildLexical(store, docs, `scale@${n}`);
+  const index = SearchIndex.build(docs, {
+    fitted: { model, vectors },
+    ann: useAnn ? ann : null,
+    lexical,
+  });
   const lexicalBuildMs = performance.now() - t1;
   const buildMs = performance.now() - t0;
   const buildCpuMs = cpuMs() - c0;
@@ -374,8 +381,8 @@ async function runConfscope(file: string, n: number, work: string) {
   await store.close();
   const diskMb = fileMb(dbPath, `${dbPath}-wal`);
 
-  // 4. Startup of a server over the built database: open, load papers, model, vectors, ANN,
-  // build the lexical index; ready to answer.
+  // 4. Startup of a server over the built database: open, load papers, model, vectors, ANN and
+  // the saved lexical index; ready to answer.
   t0 = performance.now();
   const again = new SqliteStore(dbPath);
   const docs2 = await loadSearchDocs(again);
@@ -385,7 +392,9 @@ async function runConfscope(file: string, n: number, work: string) {
   const vectors2 = new Float32Array(texts2.length * dim);
   texts2.forEach((t, j) => vectors2.set(got.get(textHash(t)) ?? new Float32Array(dim), j * dim));
   const ann2 = useAnn ? HnswIndex.fromBytes((await again.getModel(`ann@${n}`)) ?? annBytes) : null;
+  const lexical2 = (await loadOrBuildLexical(again, docs2, `scale@${n}`)).index;
   const ready = SearchIndex.build(docs2, {
+    lexical: lexical2,
     fitted: { model: model2, vectors: vectors2 },
     ann: ann2,
   });
