@@ -1,4 +1,4 @@
-// The pruned top-k (MaxScore) against scoring every posting, on the real listing.
+// LexicalIndex.topK against scoring every posting with accumulate, on the real listing.
 
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -36,7 +36,7 @@ function exhaustive(terms: readonly WeightedTerm[], k: number, allowed?: Uint8Ar
 }
 
 describe('LexicalIndex.topK', () => {
-  // Frequent and rare terms mixed, so pruning has common terms to skip.
+  // Frequent and rare terms mixed, so the k best are a real selection among many matches.
   const vocab = index.vocabulary.filter((t) => index.df(t) >= 2);
   const common = vocab.filter((t) => index.df(t) > 100);
   const rare = vocab.filter((t) => index.df(t) <= 20);
@@ -69,7 +69,7 @@ describe('LexicalIndex.topK', () => {
       expect(got.count).toBe(want.count);
       if (want.count > k) pruned++;
     }
-    // Most trials had more matches than k: the pruning paths ran.
+    // Most trials had more matches than k: the selection, not just the sort, was exercised.
     expect(pruned).toBeGreaterThan(100);
   });
 
