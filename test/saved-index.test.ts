@@ -10,6 +10,8 @@ import {
   docsFingerprint,
   loadLexical,
   loadOrBuildLexical,
+  getLarge,
+  putLarge,
   saveLexical,
   savedMatrix,
 } from '../src/app/saved-index.js';
@@ -145,6 +147,26 @@ for (const backend of ['sqlite', 'postgres'] as TestBackend[]) {
         const again = await loadOrFitLsa(store, texts, opts);
         expect(again.fitted).toBe(false);
         expect(again.vectors).toEqual(first.vectors);
+      } finally {
+        await store.close();
+      }
+    });
+  });
+
+  describe(`large values (${backend})`, () => {
+    it('putLarge/getLarge keep bytes of any size in chunks, and read a value saved whole', async () => {
+      useBackend(backend);
+      const store = await openTestStore(join(dir, `l${n++}.db`));
+      try {
+        const bytes = Uint8Array.from({ length: 10_000 }, (_, i) => (i * 7) % 251);
+        await putLarge(store, 'big', bytes, 3000);
+        expect(await store.getModel('big/part#3')).not.toBeNull();
+        expect(await getLarge(store, 'big')).toEqual(bytes);
+        await store.putModel('legacy', bytes);
+        expect(await getLarge(store, 'legacy')).toEqual(bytes);
+        expect(await getLarge(store, 'absent')).toBeNull();
+        await store.putModel('big/part#1', new Uint8Array(0)); // a chunk lost: not half-read
+        expect((await getLarge(store, 'big'))?.length).not.toBe(10_000);
       } finally {
         await store.close();
       }

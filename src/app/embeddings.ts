@@ -6,6 +6,7 @@ import type { Embedder } from '../index/embedder.js';
 import { LsaModel } from '../index/lsa.js';
 import { ANN_FORMAT, HnswIndex } from '../index/ann.js';
 import type { Store } from '../store/types.js';
+import { getLarge, putLarge } from './saved-index.js';
 import { ANN_MIN_DOCS, SearchIndex } from '../index/search.js';
 import { loadSearchDocs } from './docs.js';
 
@@ -211,7 +212,7 @@ export async function loadOrBuildAnn(
     new Uint8Array(fitted.vectors.buffer, fitted.vectors.byteOffset, fitted.vectors.byteLength),
   );
   const key = `ann-hnsw-v${ANN_FORMAT}@${fitted.model.id}@${h.digest('hex').slice(0, 16)}`;
-  const bytes = await store.getModel(key);
+  const bytes = await getLarge(store, key);
   if (bytes) {
     try {
       return HnswIndex.fromBytes(bytes);
@@ -220,6 +221,6 @@ export async function loadOrBuildAnn(
     }
   }
   const ann = HnswIndex.build(fitted.vectors, fitted.model.dim);
-  await store.putModel(key, ann.toBytes());
+  await putLarge(store, key, ann.toBytes());
   return ann;
 }

@@ -65,11 +65,16 @@ export async function corporaSignature(store: Store): Promise<string> {
 const bytesOf = (a: ArrayBufferView): Uint8Array =>
   new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 
-async function putChunked(store: Store, key: string, bytes: Uint8Array): Promise<string[]> {
+async function putChunked(
+  store: Store,
+  key: string,
+  bytes: Uint8Array,
+  size = CHUNK_BYTES,
+): Promise<string[]> {
   const keys: string[] = [];
-  for (let off = 0, i = 0; off < bytes.length || i === 0; off += CHUNK_BYTES, i++) {
+  for (let off = 0, i = 0; off < bytes.length || i === 0; off += size, i++) {
     const k = `${key}#${i}`;
-    await store.putModel(k, bytes.subarray(off, Math.min(bytes.length, off + CHUNK_BYTES)));
+    await store.putModel(k, bytes.subarray(off, Math.min(bytes.length, off + size)));
     keys.push(k);
   }
   return keys;
@@ -90,6 +95,31 @@ async function getChunked(store: Store, keys: readonly string[]): Promise<ArrayB
     off += c.length;
   }
   return out.buffer;
+}
+
+/**
+ * Save bytes of any size under `key`: the chunks first, then at `key` a record naming them.
+ * (A SQLite value holds at most 1 GB; the HNSW index of a million papers is larger.)
+ */
+export async function putLarge(
+  store: Store,
+  key: string,
+  bytes: Uint8Array,
+  chunkBytes = CHUNK_BYTES,
+): Promise<void> {
+  const chunks = await putChunked(store, `${key}/part`, bytes, chunkBytes);
+  await store.putModel(key, Buffer.from(JSON.stringify({ chunks }), 'utf8'));
+}
+
+/** What putLarge saved under `key` (or a value saved whole there before), or null. */
+export async function getLarge(store: Store, key: string): Promise<Uint8Array | null> {
+  const head = await store.getModel(key);
+  if (!head) return null;
+  const text = head.length < 64 * 1024 ? Buffer.from(head).toString('utf8') : '';
+  if (!text.startsWith('{"chunks":')) return head;
+  const { chunks } = JSON.parse(text) as { chunks: string[] };
+  const buf = await getChunked(store, chunks);
+  return buf ? new Uint8Array(buf) : null;
 }
 
 async function readPointer(store: Store, name: string): Promise<Pointer | null> {
