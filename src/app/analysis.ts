@@ -24,7 +24,9 @@ import { loadSearchDocs } from './docs.js';
 import {
   corporaSignature,
   docsFingerprint,
+  getChunks,
   loadOrBuildLexical,
+  putChunks,
   savedMatrix,
 } from './saved-index.js';
 
@@ -164,7 +166,7 @@ export async function openAnalysis(
   // The ANN index over every record serves the analysed papers when they are all of them.
   const ann = vectors === fitted.vectors ? index.ann : null;
   if (!opts.rebuild) {
-    const saved = await readAnalysis(store, key);
+    const saved = await getChunks(store, key);
     if (saved) {
       try {
         const data = decodeAnalysis(saved);
@@ -188,34 +190,9 @@ export async function openAnalysis(
     opts.onProgress,
     opts.similarPrecomputeMax,
   );
-  await writeAnalysis(store, key, encodeAnalysis(data));
+  await putChunks(store, key, encodeAnalysis(data));
   attachEntities(index, allDocs, data);
   return withLazyParts({ data, docs, index, similarInput, computed: true }, ann, authors);
-}
-
-/** The saved analysis's chunks (written by writeAnalysis), or null. */
-async function readAnalysis(store: Store, key: string): Promise<Uint8Array[] | null> {
-  const head = await store.getModel(key);
-  if (!head) return null;
-  let count: number;
-  try {
-    count = (JSON.parse(Buffer.from(head).toString('utf8')) as { chunks: number }).chunks;
-  } catch {
-    return null;
-  }
-  const chunks: Uint8Array[] = [];
-  for (let i = 0; i < count; i++) {
-    const c = await store.getModel(`${key}#${i}`);
-    if (!c) return null;
-    chunks.push(c);
-  }
-  return chunks;
-}
-
-/** Save the chunks, then the record naming how many there are (so a partial save is never read). */
-async function writeAnalysis(store: Store, key: string, chunks: Uint8Array[]): Promise<void> {
-  for (const [i, c] of chunks.entries()) await store.putModel(`${key}#${i}`, c);
-  await store.putModel(key, Buffer.from(JSON.stringify({ chunks: chunks.length }), 'utf8'));
 }
 
 /** Co-authors saved for each author (the most frequent; the explorer shows 40). */

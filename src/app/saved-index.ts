@@ -107,19 +107,58 @@ export async function putLarge(
   bytes: Uint8Array,
   chunkBytes = CHUNK_BYTES,
 ): Promise<void> {
-  const chunks = await putChunked(store, `${key}/part`, bytes, chunkBytes);
-  await store.putModel(key, Buffer.from(JSON.stringify({ chunks }), 'utf8'));
+  const parts: Uint8Array[] = [];
+  for (let off = 0; off < bytes.length || parts.length === 0; off += chunkBytes)
+    parts.push(bytes.subarray(off, Math.min(bytes.length, off + chunkBytes)));
+  await putChunks(store, key, parts);
 }
 
 /** What putLarge saved under `key` (or a value saved whole there before), or null. */
 export async function getLarge(store: Store, key: string): Promise<Uint8Array | null> {
   const head = await store.getModel(key);
   if (!head) return null;
-  const text = head.length < 64 * 1024 ? Buffer.from(head).toString('utf8') : '';
-  if (!text.startsWith('{"chunks":')) return head;
-  const { chunks } = JSON.parse(text) as { chunks: string[] };
-  const buf = await getChunked(store, chunks);
-  return buf ? new Uint8Array(buf) : null;
+  if (!isChunkHead(head)) return head;
+  const parts = await getChunks(store, key);
+  if (!parts) return null;
+  const out = new Uint8Array(parts.reduce((s, c) => s + c.length, 0));
+  let off = 0;
+  for (const c of parts) {
+    out.set(c, off);
+    off += c.length;
+  }
+  return out;
+}
+
+/** Save these chunks under `key`: each its own value, then at `key` a record naming them. */
+export async function putChunks(
+  store: Store,
+  key: string,
+  parts: readonly Uint8Array[],
+): Promise<void> {
+  const chunks: string[] = [];
+  for (const [i, c] of parts.entries()) {
+    const k = `${key}/part#${i}`;
+    await store.putModel(k, c);
+    chunks.push(k);
+  }
+  await store.putModel(key, Buffer.from(JSON.stringify({ chunks }), 'utf8'));
+}
+
+const isChunkHead = (head: Uint8Array): boolean =>
+  head.length < 64 * 1024 && Buffer.from(head).toString('utf8').startsWith('{"chunks":[');
+
+/** The chunks putChunks saved under `key`, or null (none, or one missing). */
+export async function getChunks(store: Store, key: string): Promise<Uint8Array[] | null> {
+  const head = await store.getModel(key);
+  if (!head || !isChunkHead(head)) return null;
+  const { chunks } = JSON.parse(Buffer.from(head).toString('utf8')) as { chunks: string[] };
+  const out: Uint8Array[] = [];
+  for (const k of chunks) {
+    const c = await store.getModel(k);
+    if (!c) return null;
+    out.push(c);
+  }
+  return out;
 }
 
 async function readPointer(store: Store, name: string): Promise<Pointer | null> {
