@@ -52,6 +52,18 @@ export function runStoreContract(name: string, open: () => Promise<StoreHarness>
         });
       }));
 
+    it('lists every corpus by name, each in file order (not id order)', () =>
+      withStore(async ({ store }) => {
+        const zeta = real.slice(0, 40).reverse();
+        const alpha = real.slice(40, 90);
+        await store.replaceCorpus('zeta', zeta, meta());
+        await store.replaceCorpus('alpha', alpha, meta());
+        expect(zeta.map((r) => r.id)).not.toEqual(zeta.map((r) => r.id).sort());
+        expect(await store.listPapers()).toEqual([...alpha, ...zeta]);
+        expect(await store.listPapers('zeta')).toEqual(zeta);
+        expect(await store.listPapers('nope')).toEqual([]);
+      }));
+
     it('re-ingesting the same records changes nothing; an edit updates only that record', () =>
       withStore(async ({ store }) => {
         await store.replaceCorpus('iclr2020', real, meta());

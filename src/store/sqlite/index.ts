@@ -338,13 +338,30 @@ export class SqliteStore implements Store, StagedIngest {
   }
 
   listPapers(corpus?: string): Promise<PaperRecord[]> {
-    const rows =
+    const names =
       corpus === undefined
-        ? this.db.prepare<[], PaperRow>('SELECT * FROM papers ORDER BY corpus, ord').all()
-        : this.db
-            .prepare<[string], PaperRow>('SELECT * FROM papers WHERE corpus = ? ORDER BY ord')
-            .all(corpus);
-    return Promise.resolve(rows.map(fromRow));
+        ? this.db.prepare<[], string>('SELECT name FROM corpora ORDER BY name').pluck().all()
+        : [corpus];
+    const out: PaperRecord[] = [];
+    for (const name of names) for (const r of this.corpusPapers(name)) out.push(r);
+    return Promise.resolve(out);
+  }
+
+  /**
+   * A corpus's records in file order. Read in the table's own (key) order and put in file order
+   * here: `ORDER BY ord` walks the order index and looks every row up in the table, which at a
+   * million papers is random reads (25–95 s against 7–11 s).
+   */
+  private corpusPapers(corpus: string): PaperRecord[] {
+    const stmt = this.db.prepare<[string], PaperRow>('SELECT * FROM papers WHERE corpus = ?');
+    const records: PaperRecord[] = [];
+    const ords: number[] = [];
+    for (const row of stmt.iterate(corpus)) {
+      records.push(fromRow(row));
+      ords.push(row.ord);
+    }
+    const order = Array.from(records.keys()).sort((a, b) => (ords[a] ?? 0) - (ords[b] ?? 0));
+    return order.map((i) => records[i] as PaperRecord);
   }
 
   getPaper(id: string, corpus?: string): Promise<PaperRecord | null> {
