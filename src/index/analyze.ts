@@ -17,8 +17,13 @@ export const STOP_WORDS: ReadonlySet<string> = new Set(
   ).split(' '),
 );
 
+// eslint-disable-next-line no-control-regex
+const ASCII = /^[\x00-\x7f]*$/;
+
 /** Lower case, strip diacritics (é → e, ł → l), keep everything else. */
 export function fold(s: string): string {
+  // ASCII has nothing to decompose or strip: only the case changes (most names and words).
+  if (ASCII.test(s)) return s.toLowerCase();
   return s
     .normalize('NFKD')
     .replace(/\p{M}+/gu, '')
