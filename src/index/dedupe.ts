@@ -41,31 +41,32 @@ export class DuplicateGroups {
       return r;
     };
     const firstWith = new Map<string, number>();
-    docs.forEach((d, i) => {
-      for (const k of identityKeys(d)) {
-        const j = firstWith.get(k);
-        if (j === undefined) {
-          firstWith.set(k, i);
-          continue;
+    // Records are grouped only across corpora: one corpus has no groups (and a million
+    // records' keys cost seconds).
+    const oneCorpus = docs.every((d) => d.corpus === docs[0]?.corpus);
+    if (!oneCorpus)
+      docs.forEach((d, i) => {
+        for (const k of identityKeys(d)) {
+          const j = firstWith.get(k);
+          if (j === undefined) {
+            firstWith.set(k, i);
+            continue;
+          }
+          const a = find(i);
+          const b = find(j);
+          if (a === b) continue;
+          // Never join two records of one corpus, directly or through a third.
+          if (this.sharesCorpus(docs, a, b)) continue;
+          parent[Math.max(a, b)] = Math.min(a, b);
         }
-        const a = find(i);
-        const b = find(j);
-        if (a === b) continue;
-        // Never join two records of one corpus, directly or through a third.
-        if (this.sharesCorpus(docs, a, b)) continue;
-        parent[Math.max(a, b)] = Math.min(a, b);
-      }
-    });
+      });
     this.group = Int32Array.from(docs, (_, i) => find(i));
     this.group.forEach((g, i) => {
-      if (g === i && !this.members.has(g)) this.members.set(g, [i]);
-      else if (g !== i) {
-        const list = this.members.get(g) ?? [g];
-        list.push(i);
-        this.members.set(g, list);
-      }
+      if (g === i) return;
+      const list = this.members.get(g);
+      if (list) list.push(i);
+      else this.members.set(g, [g, i]);
     });
-    for (const [g, list] of this.members) if (list.length < 2) this.members.delete(g);
   }
 
   /** Corpora of each group so far, by root; merged when two groups join. */
