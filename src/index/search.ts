@@ -2,6 +2,7 @@
 // fused for hybrid search, with filters, inferred author/track filters, snippets and
 // explanations. Built in memory from records; query time is linear in the corpus at worst.
 
+import { AuthorIndex } from './author-index.js';
 import { DuplicateGroups } from './dedupe.js';
 import { analyzeTerm, fold, rootKey, STOP_WORDS, tokenize, type Token } from './analyze.js';
 import { dot } from './embedder.js';
@@ -106,14 +107,6 @@ export interface SearchResult {
   tookMs: number;
 }
 
-interface AuthorEntry {
-  /** The folded name the entry is filed under. */
-  key: string;
-  display: string;
-  tokens: string[];
-  docs: number[];
-}
-
 /** A paper with code: entity extraction's code links when known, else a code host among its links. */
 const hasCode = (d: SearchDoc): 0 | 1 =>
   (d.codeLinks ? d.codeLinks.length > 0 : d.links.some((l) => CODE_HOSTS.test(l))) ? 1 : 0;
@@ -126,9 +119,7 @@ export class SearchIndex {
   readonly lsa: LsaModel;
   private readonly lsaVectors: Float32Array;
   private readonly extra: VectorSet[];
-  private readonly authors = new Map<string, AuthorEntry>();
-  /** Author entries by each word of their name: candidates for name matching. */
-  private readonly authorsByWord = new Map<string, AuthorEntry[]>();
+  private readonly authors: AuthorIndex;
   /** Maps a `dataset:` value to the canonical name papers carry in `datasets` (when known). */
   datasetName: (value: string) => string | undefined = () => undefined;
   private readonly tokenCache = new Map<number, Token[]>();
@@ -150,26 +141,7 @@ export class SearchIndex {
     this.lsaVectors = lsaVectors;
     this.extra = extra;
     this.lexical = lexical ?? SearchIndex.buildLexical(docs);
-    docs.forEach((d, i) => {
-      for (const a of d.authors) {
-        const key = fold(a)
-          .replace(/[^a-z0-9 ]+/g, ' ')
-          .replace(/\s+/g, ' ')
-          .trim();
-        if (!key) continue;
-        let e = this.authors.get(key);
-        if (!e) {
-          e = { key, display: a, tokens: key.split(' '), docs: [] };
-          this.authors.set(key, e);
-          for (const w of new Set(e.tokens)) {
-            const list = this.authorsByWord.get(w);
-            if (list) list.push(e);
-            else this.authorsByWord.set(w, [e]);
-          }
-        }
-        e.docs.push(i);
-      }
-    });
+    this.authors = new AuthorIndex(docs);
   }
 
   /** The BM25F index of these papers (what `build` makes unless given one, e.g. loaded). */
@@ -571,7 +543,7 @@ export class SearchIndex {
         const key = win.join(' ');
         let entry = this.authors.get(key);
         if (
-          !entry &&
+          entry === undefined &&
           key.length >= 9 &&
           !tried.has(key) &&
           tried.add(key).size <= FUZZY_NAME_WINDOWS &&
@@ -580,11 +552,12 @@ export class SearchIndex {
             (w) => !STOP_WORDS.has(w) && !this.lexical.inFields(analyzeTerm(w), CONTENT_FIELDS),
           )
         ) {
-          let best: AuthorEntry | undefined;
+          let best: number | undefined;
           let bestD = 3;
           for (const e of this.authorsSharingAWord(win)) {
-            if (Math.abs(e.key.length - key.length) > 2) continue;
-            const d = editDistance(key, e.key, 2);
+            const other = this.authors.key(e);
+            if (Math.abs(other.length - key.length) > 2) continue;
+            const d = editDistance(key, other, 2);
             if (d < bestD) {
               bestD = d;
               best = e;
@@ -592,10 +565,10 @@ export class SearchIndex {
           }
           entry = best;
         }
-        if (entry) {
+        if (entry !== undefined) {
           q.filters.push({
             kind: 'author',
-            value: entry.display,
+            value: this.authors.display(entry),
             negated: false,
             source: 'inferred',
           });
@@ -617,9 +590,9 @@ export class SearchIndex {
    * name within two edits of a two-word query shares a word with it unless both words are
    * misspelt; scanning every author instead cost 0.2 s a query at 100k papers).
    */
-  private authorsSharingAWord(words: readonly string[]): Set<AuthorEntry> {
-    const out = new Set<AuthorEntry>();
-    for (const w of words) for (const e of this.authorsByWord.get(w) ?? []) out.add(e);
+  private authorsSharingAWord(words: readonly string[]): Set<number> {
+    const out = new Set<number>();
+    for (const w of words) for (const e of this.authors.withWord(w)) out.add(e);
     return out;
   }
 
@@ -702,18 +675,19 @@ export class SearchIndex {
           .split(/\s+/)
           .filter(Boolean);
         let matched = false;
-        for (const e of this.authorsByWord.get(want[0] ?? '') ?? []) {
-          if (want.every((w) => e.tokens.includes(w))) {
+        for (const e of this.authors.withWord(want[0] ?? '')) {
+          const words = this.authors.words(e);
+          if (want.every((w) => words.includes(w))) {
             matched = true;
-            for (const d of e.docs) m[d] = 1;
+            for (const d of this.authors.papersOf(e)) m[d] = 1;
           }
         }
         if (!matched && want.length) {
           const key = want.join(' ');
           for (const e of this.authorsSharingAWord(want)) {
-            if (editDistance(key, e.key, 2) <= (key.length >= 9 ? 2 : 1)) {
+            if (editDistance(key, this.authors.key(e), 2) <= (key.length >= 9 ? 2 : 1)) {
               matched = true;
-              for (const d of e.docs) m[d] = 1;
+              for (const d of this.authors.papersOf(e)) m[d] = 1;
             }
           }
           if (matched) notes.push(`no author named exactly "${f.value}"; matched close spellings`);
