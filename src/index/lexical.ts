@@ -364,10 +364,12 @@ export class LexicalIndex {
     terms: readonly WeightedTerm[],
     k: number,
     allowed?: Uint8Array,
+    /** Arrays of `size` zeros to work in (reused by the caller); `matched` is returned. */
+    into?: { scores: Float64Array; matched: Uint8Array },
   ): { docs: number[]; scores: number[]; matched: Uint8Array; count: number } {
     const n = this.size;
-    const scores = new Float64Array(n);
-    const matched = new Uint8Array(n);
+    const scores = into?.scores ?? new Float64Array(n);
+    const matched = into?.matched ?? new Uint8Array(n);
     // Every contribution is positive (weights and idf are), so a match is a positive score.
     for (const t of terms) this.accumulate(t.term, t.weight, scores, undefined, t.fields);
     const heap = new ScoreHeap(Math.max(0, k));

@@ -748,4 +748,35 @@ describe('pruned scoring (large corpora) ranks as exhaustive scoring', () => {
       }
     }
   });
+
+  it('reuses its per-query arrays without carrying anything over, also concurrently', async () => {
+    const mixed = [
+      'graph track:Poster',
+      '"lottery ticket" -pruning',
+      'reinforcement learning author:levine',
+      'adversarial examples',
+      '-track:Poster attention',
+      'optimizaton',
+      'the of and',
+    ];
+    const view = (r: SearchResult) => ({
+      total: r.total,
+      hits: r.hits.map((h) => [h.id, h.score]),
+    });
+    for (const mode of ['lexical', 'hybrid', 'semantic'] as const) {
+      // Each query alone, on an index that never answered another.
+      const alone = [];
+      for (const q of mixed) {
+        const fresh = SearchIndex.build(docs, { ...common, pruneAbove: 0 });
+        alone.push(view(await fresh.search(q, { mode })));
+      }
+      // One after the other on one index, twice (the second round reuses every array).
+      for (let round = 0; round < 2; round++)
+        for (const [i, q] of mixed.entries())
+          expect({ q, ...view(await pruned.search(q, { mode })) }).toEqual({ q, ...alone[i] });
+      // All at once: more queries in flight than arrays kept.
+      const together = await Promise.all(mixed.map((q) => pruned.search(q, { mode })));
+      expect(together.map(view)).toEqual(alone);
+    }
+  });
 });

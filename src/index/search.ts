@@ -239,6 +239,38 @@ export class SearchIndex {
   }
 
   async search(input: string | ParsedQuery, opts: SearchOptions = {}): Promise<SearchResult> {
+    const buf = this.takeScratch();
+    try {
+      return await this.searchWith(input, opts, buf);
+    } finally {
+      this.giveScratch(buf);
+    }
+  }
+
+  /** Free per-query arrays, reused: see Scratch. */
+  private scratchPool: Scratch[] = [];
+
+  private takeScratch(): Scratch {
+    const n = this.docs.length;
+    const s = this.scratchPool.pop();
+    if (!s) return newScratch(n);
+    s.allowed.fill(1);
+    s.lex.fill(0);
+    s.score.fill(0);
+    s.lexTop.fill(0);
+    s.matched.fill(0);
+    return s;
+  }
+
+  private giveScratch(s: Scratch): void {
+    if (this.scratchPool.length < SCRATCH_POOL) this.scratchPool.push(s);
+  }
+
+  private async searchWith(
+    input: string | ParsedQuery,
+    opts: SearchOptions,
+    buf: Scratch,
+  ): Promise<SearchResult> {
     const t0 = performance.now();
     const mode = opts.mode ?? 'hybrid';
     const limit = Math.max(0, Math.min(opts.limit ?? 10, 1000));
@@ -253,7 +285,7 @@ export class SearchIndex {
     const { terms, expansions } = this.expandTerms(q.terms, notes);
 
     // 1. Which documents may appear at all.
-    const allowed = new Uint8Array(n).fill(1);
+    const { allowed } = buf;
     const applied: string[] = [];
     const appliedFilters: Filter[] = [];
     for (const f of q.filters) {
@@ -293,7 +325,7 @@ export class SearchIndex {
           lexTerms.push({ term: tok.term, weight: 1, ...(p.field ? { fields: [p.field] } : {}) });
     }
     const hasText = terms.length > 0 || q.phrases.length > 0;
-    const lex = new Float64Array(n);
+    const { lex } = buf;
     const pruned = hasText && this.prunable(mode, offset + limit, allowed);
     let matched: { mask: Uint8Array; count: number } | null = null;
     // Pruned: the only papers whose scores are not the defaults (the best lexical matches and
@@ -304,7 +336,10 @@ export class SearchIndex {
       // lexical candidates and feedback documents semantic scoring takes.
       const want = 2 * (offset + limit) + 64;
       const k = mode === 'lexical' ? want : Math.max(want, this.lexicalCandidates);
-      const top = this.lexical.topK(lexTerms, k, allowed);
+      const top = this.lexical.topK(lexTerms, k, allowed, {
+        scores: buf.lexTop,
+        matched: buf.matched,
+      });
       top.docs.forEach((d, j) => (lex[d] = top.scores[j] ?? 0));
       matched = { mask: top.matched, count: top.count };
       candidates = new Set(top.docs);
@@ -319,7 +354,9 @@ export class SearchIndex {
     let sem: Float64Array | null = null;
     let semMedian: number | undefined;
     if (mode !== 'lexical' && hasText) {
-      const got = await this.semanticScores(q, lex, allowed, fusion);
+      // Pruned, lexical scores are zero outside the candidates: only those are looked at.
+      const scored = candidates ? [...candidates].sort((a, b) => a - b) : undefined;
+      const got = await this.semanticScores(q, lex, allowed, fusion, buf.sem, scored);
       ({ sem, median: semMedian } = got);
       // Pruned: the ANN's papers that match a word but were not among the best lexical
       // matches get their lexical score too (one lookup per term), as exhaustive scoring would.
@@ -331,7 +368,7 @@ export class SearchIndex {
     }
 
     // 4. Fuse and rank.
-    const score = new Float64Array(n);
+    const { score } = buf;
     // Every paper, or (pruned, with approximate semantic scores) the candidates only.
     const cand = candidates && (!sem || semMedian !== undefined) ? [...candidates] : null;
     const m = cand ? cand.length : n;
@@ -457,12 +494,15 @@ export class SearchIndex {
     lex: Float64Array,
     allowed: Uint8Array,
     fusion: FusionParams,
+    out: Float64Array,
+    /** The only documents with a lexical score, ascending (else every document may have one). */
+    scored?: readonly number[],
   ): Promise<{ sem: Float64Array; median?: number; near?: number[] }> {
     const n = this.docs.length;
     const k = this.lsa.dim;
     let qv = this.lsa.embedOne(q.text);
     if (fusion.feedbackWeight > 0) {
-      const top = topK(lex, allowed, fusion.feedbackDocs);
+      const top = topK(lex, allowed, fusion.feedbackDocs, scored);
       if (top.length) {
         const centroid = new Float32Array(k);
         for (const d of top)
@@ -475,10 +515,10 @@ export class SearchIndex {
       }
     }
     if (this.annIndex && this.extra.length === 0) {
-      const approx = this.approximateSemantic(this.annIndex, qv, lex, allowed);
+      const approx = this.approximateSemantic(this.annIndex, qv, lex, allowed, out, scored);
       if (approx) return approx;
     }
-    const sem = new Float64Array(n);
+    const sem = out.fill(0);
     let weightSum = 1;
     for (let i = 0; i < n; i++) sem[i] = dot(qv, this.lsaVectors.subarray(i * k, (i + 1) * k));
     for (const set of this.extra) {
@@ -504,6 +544,8 @@ export class SearchIndex {
     qv: Float32Array,
     lex: Float64Array,
     allowed: Uint8Array,
+    out: Float64Array,
+    scored?: readonly number[],
   ): { sem: Float64Array; median: number; near: number[] } | null {
     const n = this.docs.length;
     const k = this.lsa.dim;
@@ -519,13 +561,13 @@ export class SearchIndex {
     }
     sample.sort((a, b) => a - b);
     const median = sample[Math.floor(sample.length / 2)] ?? 0;
-    const sem = new Float64Array(n).fill(median);
+    const sem = out.fill(median);
     const near = ann.search(qv, ANN_CANDIDATES, {
       ef: ANN_EF,
       accept: (i) => allowed[i] === 1,
     });
     for (const i of near.ids) sem[i] = exact(i);
-    for (const i of topK(lex, allowed, this.lexicalCandidates)) sem[i] = exact(i);
+    for (const i of topK(lex, allowed, this.lexicalCandidates, scored)) sem[i] = exact(i);
     return { sem, median, near: near.ids };
   }
 
@@ -846,6 +888,33 @@ const ANN_MEDIAN_SAMPLE = 2001;
 const ANN_MIN_ALLOWED = 0.05;
 /** Above this many papers, queries score only their best lexical matches (MaxScore). */
 export const PRUNE_ABOVE_DOCS = 20_000;
+
+/**
+ * A query's arrays over every paper. At a million papers they are 35 MB a query; allocated
+ * afresh, they made the engine collect garbage every few queries, walking the whole heap
+ * (pauses of 2 s), so a few sets are kept and reused.
+ */
+interface Scratch {
+  allowed: Uint8Array;
+  lex: Float64Array;
+  score: Float64Array;
+  sem: Float64Array;
+  /** Lexical topK's accumulator and match mask. */
+  lexTop: Float64Array;
+  matched: Uint8Array;
+}
+
+/** Scratch sets kept for reuse (more are made for more concurrent queries, then dropped). */
+const SCRATCH_POOL = 2;
+
+const newScratch = (n: number): Scratch => ({
+  allowed: new Uint8Array(n).fill(1),
+  lex: new Float64Array(n),
+  score: new Float64Array(n),
+  sem: new Float64Array(n),
+  lexTop: new Float64Array(n),
+  matched: new Uint8Array(n),
+});
 /** Pages reaching past this many results are scored exhaustively. */
 const PRUNED_MAX_RESULTS = 500;
 /** Result lists longer than this are selected (top offset + limit), not fully sorted. */
@@ -880,9 +949,12 @@ function normalizeAt(
   return out;
 }
 
-function topK(a: Float64Array, mask: Uint8Array, k: number): number[] {
+/** The k best positive allowed entries of `a` (ties to the lower index); only `among` if given (ascending). */
+function topK(a: Float64Array, mask: Uint8Array, k: number, among?: readonly number[]): number[] {
   const idx: number[] = [];
-  for (let i = 0; i < a.length; i++) if (mask[i] && (a[i] ?? 0) > 0) idx.push(i);
+  if (among) {
+    for (const i of among) if (mask[i] && (a[i] ?? 0) > 0) idx.push(i);
+  } else for (let i = 0; i < a.length; i++) if (mask[i] && (a[i] ?? 0) > 0) idx.push(i);
   if (idx.length > 4 * k + LARGE_RANKING) return selectTop(idx, a, k);
   return idx.sort((x, y) => (a[y] ?? 0) - (a[x] ?? 0)).slice(0, k);
 }
