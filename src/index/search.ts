@@ -291,7 +291,7 @@ export class SearchIndex {
     for (const f of q.filters) {
       const pass = this.filterMask(f, notes);
       if (!pass) continue;
-      if (f.source === 'inferred' && !f.negated && !pass.some((v, i) => v && allowed[i])) {
+      if (f.source === 'inferred' && !f.negated && !anyBoth(pass, allowed)) {
         notes.push(`no paper matches the ${f.kind} "${f.value}" read from the query; not applied`);
         continue;
       }
@@ -687,16 +687,51 @@ export class SearchIndex {
     return { terms: out, expansions };
   }
 
+  private readonly columns = new Map<string, { codes: Uint16Array; values: string[] } | null>();
+
+  /**
+   * A field's value of every paper as a code into its distinct values (computed once); null
+   * past 65,536 distinct values.
+   */
+  private column(field: 'track' | 'corpus'): { codes: Uint16Array; values: string[] } | null {
+    let c = this.columns.get(field);
+    if (c === undefined) {
+      const values: string[] = [];
+      const codeOf = new Map<string, number>();
+      const codes = new Uint16Array(this.docs.length);
+      this.docs.forEach((d, i) => {
+        const v = d[field] ?? '';
+        let k = codeOf.get(v);
+        if (k === undefined) {
+          k = values.length;
+          codeOf.set(v, k);
+          values.push(v);
+        }
+        codes[i] = k;
+      });
+      c = values.length <= 0x10000 ? { codes, values } : null;
+      this.columns.set(field, c);
+    }
+    return c;
+  }
+
   private filterMask(f: Filter, notes: string[]): Uint8Array | null {
     const n = this.docs.length;
     const m = new Uint8Array(n);
     switch (f.kind) {
       case 'track':
-        this.docs.forEach((d, i) => (m[i] = d.track === f.value ? 1 : 0));
+      case 'corpus': {
+        // One pass over a column of small codes (a million papers' objects are slow to visit).
+        const field = f.kind === 'track' ? 'track' : 'corpus';
+        const col = this.column(field);
+        if (!col) {
+          this.docs.forEach((d, i) => (m[i] = d[field] === f.value ? 1 : 0));
+          return m;
+        }
+        const want = col.values.indexOf(f.value);
+        if (want >= 0) for (let i = 0; i < n; i++) m[i] = col.codes[i] === want ? 1 : 0;
         return m;
-      case 'corpus':
-        this.docs.forEach((d, i) => (m[i] = d.corpus === f.value ? 1 : 0));
-        return m;
+      }
       case 'has':
         this.docs.forEach((d, i) => {
           m[i] =
@@ -947,6 +982,12 @@ function normalizeAt(
   const out = new Map<number, number>();
   for (const i of only) out.set(i, Math.max(0, ((sem[i] ?? 0) - known) / span));
   return out;
+}
+
+/** Is some position set in both masks? */
+function anyBoth(a: Uint8Array, b: Uint8Array): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] && b[i]) return true;
+  return false;
 }
 
 /** The k best positive allowed entries of `a` (ties to the lower index); only `among` if given (ascending). */
