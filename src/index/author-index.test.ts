@@ -48,3 +48,14 @@ describe('AuthorIndex', () => {
     }
   });
 });
+
+describe('authorKey', () => {
+  it('folds case, diacritics and punctuation to single spaces', () => {
+    expect(authorKey('Yoshua Bengio')).toBe('yoshua bengio');
+    expect(authorKey('  Cho-Jui   Hsieh ')).toBe('cho jui hsieh');
+    expect(authorKey('J. Zico Kolter')).toBe('j zico kolter');
+    expect(authorKey('Łukasz Kaiser')).toBe('lukasz kaiser');
+    expect(authorKey('ab12 cd')).toBe('ab12 cd');
+    expect(authorKey('--')).toBe('');
+  });
+});

@@ -6,9 +6,14 @@
 
 import { fold } from './analyze.js';
 
+const PLAIN_KEY = /^[a-z0-9]+(?: [a-z0-9]+)*$/;
+
 /** A name as the index files it: folded, punctuation as spaces, single spaces. */
 export function authorKey(name: string): string {
-  return fold(name)
+  const folded = fold(name);
+  // Most names are already words of letters and digits with single spaces.
+  if (PLAIN_KEY.test(folded)) return folded;
+  return folded
     .replace(/[^a-z0-9 ]+/g, ' ')
     .replace(/\s+/g, ' ')
     .trim();
