@@ -296,7 +296,7 @@ export class SearchIndex {
         continue;
       }
       appliedFilters.push(f);
-      for (let i = 0; i < n; i++) if (pass[i] === (f.negated ? 1 : 0)) allowed[i] = 0;
+      clearWhere(allowed, pass, f.negated ? 1 : 0);
       applied.push(
         `${f.negated ? '-' : ''}${f.kind}:${f.value}${f.source === 'inferred' ? ' (from the query text)' : ''}`,
       );
@@ -371,7 +371,8 @@ export class SearchIndex {
     const { score } = buf;
     // Every paper, or (pruned, with approximate semantic scores) the candidates only.
     const cand = candidates && (!sem || semMedian !== undefined) ? [...candidates] : null;
-    const m = cand ? cand.length : n;
+    // Without words there is nothing to score: filters alone list papers in order.
+    const m = !hasText ? 0 : cand ? cand.length : n;
     const at = (j: number) => (cand ? (cand[j] ?? 0) : j);
     let lexMax = 0;
     for (let j = 0; j < m; j++) {
@@ -397,8 +398,7 @@ export class SearchIndex {
     }
     let ranked: number[];
     if (!hasText) {
-      ranked = [];
-      for (let i = 0; i < n; i++) if (allowed[i]) ranked.push(i); // filters only: listing order
+      ranked = positionsSet(allowed); // filters only: listing order
     } else {
       ranked = [];
       for (let j = 0; j < m; j++) {
@@ -484,9 +484,7 @@ export class SearchIndex {
     if (this.docs.length <= this.pruneAbove || want > PRUNED_MAX_RESULTS) return false;
     if (mode === 'lexical') return true;
     if (mode === 'semantic' || !this.annIndex || this.extra.length > 0) return false;
-    let allowedCount = 0;
-    for (const v of allowed) allowedCount += v;
-    return allowedCount >= this.docs.length * ANN_MIN_ALLOWED;
+    return countSet(allowed) >= this.docs.length * ANN_MIN_ALLOWED;
   }
 
   private async semanticScores(
@@ -549,9 +547,7 @@ export class SearchIndex {
   ): { sem: Float64Array; median: number; near: number[] } | null {
     const n = this.docs.length;
     const k = this.lsa.dim;
-    let allowedCount = 0;
-    for (let i = 0; i < n; i++) allowedCount += allowed[i] ?? 0;
-    if (allowedCount < n * ANN_MIN_ALLOWED) return null;
+    if (countSet(allowed) < n * ANN_MIN_ALLOWED) return null;
     const exact = (i: number) => dot(qv, this.lsaVectors.subarray(i * k, (i + 1) * k));
     const sample: number[] = [];
     const step = n / ANN_MEDIAN_SAMPLE;
@@ -729,7 +725,7 @@ export class SearchIndex {
           return m;
         }
         const want = col.values.indexOf(f.value);
-        if (want >= 0) for (let i = 0; i < n; i++) m[i] = col.codes[i] === want ? 1 : 0;
+        if (want >= 0) markEqual(col.codes, want, m);
         return m;
       }
       case 'has':
@@ -981,6 +977,33 @@ function normalizeAt(
   const span = max - known || 1;
   const out = new Map<number, number>();
   for (const i of only) out.set(i, Math.max(0, ((sem[i] ?? 0) - known) / span));
+  return out;
+}
+
+// Loops over every paper live in small functions of their own, which the engine optimises
+// early: inside the long search function they ran unoptimised, ~40 ns a paper.
+
+/** Clear allowed[i] wherever pass[i] is `value`. */
+function clearWhere(allowed: Uint8Array, pass: Uint8Array, value: 0 | 1): void {
+  for (let i = 0; i < allowed.length; i++) if (pass[i] === value) allowed[i] = 0;
+}
+
+/** Set out[i] where codes[i] is `code`. */
+function markEqual(codes: Uint16Array, code: number, out: Uint8Array): void {
+  for (let i = 0; i < codes.length; i++) if (codes[i] === code) out[i] = 1;
+}
+
+/** How many positions are set. */
+function countSet(mask: Uint8Array): number {
+  let c = 0;
+  for (let i = 0; i < mask.length; i++) c += mask[i] ?? 0;
+  return c;
+}
+
+/** The set positions, ascending. */
+function positionsSet(mask: Uint8Array): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < mask.length; i++) if (mask[i]) out.push(i);
   return out;
 }
 
