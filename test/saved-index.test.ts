@@ -7,6 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
+  getChunked,
+  putChunked,
   docsFingerprint,
   loadLexical,
   loadOrBuildLexical,
@@ -167,6 +169,33 @@ for (const backend of ['sqlite', 'postgres'] as TestBackend[]) {
         expect(await getLarge(store, 'absent')).toBeNull();
         await store.putModel('big/part#1', new Uint8Array(0)); // a chunk lost: not half-read
         expect((await getLarge(store, 'big'))?.length).not.toBe(10_000);
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('putChunked/getChunked give back any size exactly, and nothing from a damaged set', async () => {
+      useBackend(backend);
+      const store = await openTestStore(join(dir, `c${n++}.db`));
+      try {
+        const bytes = Uint8Array.from({ length: 1000 }, (_, i) => (i * 13) % 251);
+        for (const size of [1, 7, 250, 999, 1000, 4096]) {
+          const keys = await putChunked(store, `p${size}`, bytes, size);
+          expect(keys).toHaveLength(Math.ceil(1000 / size));
+          expect(new Uint8Array((await getChunked(store, keys)) ?? new ArrayBuffer(0))).toEqual(
+            bytes,
+          );
+        }
+        const keys = await putChunked(store, 'd', bytes, 300); // 300, 300, 300, 100
+        await store.putModel(keys[1] ?? '', new Uint8Array(0)); // a middle chunk blanked
+        expect(await getChunked(store, keys)).toBeNull();
+        await store.putModel(keys[1] ?? '', bytes.subarray(0, 299)); // a middle chunk short
+        expect(await getChunked(store, keys)).toBeNull();
+        await store.putModel(keys[1] ?? '', bytes.subarray(0, 300));
+        await store.putModel(keys[3] ?? '', bytes.subarray(0, 301)); // a last chunk too long
+        expect(await getChunked(store, keys)).toBeNull();
+        expect(await getChunked(store, [...keys.slice(0, 3), 'missing'])).toBeNull();
+        expect(await getChunked(store, [])).toBeNull();
       } finally {
         await store.close();
       }
