@@ -123,15 +123,9 @@ export async function getLarge(store: Store, key: string): Promise<Uint8Array | 
   const head = await store.getModel(key);
   if (!head) return null;
   if (!isChunkHead(head)) return head;
-  const parts = await getChunks(store, key);
-  if (!parts) return null;
-  const out = new Uint8Array(parts.reduce((s, c) => s + c.length, 0));
-  let off = 0;
-  for (const c of parts) {
-    out.set(c, off);
-    off += c.length;
-  }
-  return out;
+  const { chunks } = JSON.parse(Buffer.from(head).toString('utf8')) as { chunks: string[] };
+  const joined = await getChunked(store, chunks);
+  return joined ? new Uint8Array(joined) : null;
 }
 
 /** Save these chunks under `key`: each its own value, then at `key` a record naming them. */
