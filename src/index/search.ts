@@ -142,6 +142,9 @@ export class SearchIndex {
     this.extra = extra;
     this.lexical = lexical ?? SearchIndex.buildLexical(docs);
     this.authors = new AuthorIndex(docs);
+    // Made now rather than at the first filtered query (0.3 s at a million papers).
+    this.column('track');
+    this.column('corpus');
   }
 
   /** The BM25F index of these papers (what `build` makes unless given one, e.g. loaded). */
