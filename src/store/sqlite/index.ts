@@ -356,7 +356,18 @@ export class SqliteStore implements Store, StagedIngest {
     const stmt = this.db.prepare<[string], PaperRow>('SELECT * FROM papers WHERE corpus = ?');
     const records: PaperRecord[] = [];
     const ords: number[] = [];
+    // Every row carries its own copy of the source path and the track: one string each is kept
+    // (a million papers' copies are two million strings every garbage collection walks).
+    const shared = new Map<string, string>();
+    const share = (v: string) => {
+      const s = shared.get(v);
+      if (s !== undefined) return s;
+      if (shared.size < 64) shared.set(v, v);
+      return v;
+    };
     for (const row of stmt.iterate(corpus)) {
+      row.source_path = share(row.source_path);
+      if (row.track !== null) row.track = share(row.track);
       records.push(fromRow(row));
       ords.push(row.ord);
     }
