@@ -10,6 +10,7 @@ import { HnswIndex } from '../index/ann.js';
 import { mulberry32 } from '../core/random.js';
 import {
   ApproxSimilarity,
+  buildSimilarityIndex,
   moreLikeThese,
   nearestPapers,
   nearestPapersApprox,
@@ -264,5 +265,64 @@ describe('ApproxSimilarity (HNSW candidates, exact re-ranking)', () => {
     expect(approx.moreLikeThese(pos, ['p43'], 20, { negativeSample: 200 })).toEqual(svm);
     expect(approx.moreLikeThese(['nope'], ['p1']).results).toEqual([]);
     expect(approx.moreLikeThese(['nope'], ['p1']).unknown).toEqual(['nope']);
+  });
+});
+
+describe('building in slices (ApproxSimilarity.build, buildSimilarityIndex)', () => {
+  // Fresh input objects: the index cache is keyed by the input, and each build must do the work.
+  const copy = (x: SimilarInput): SimilarInput => ({ ...x, ids: [...x.ids] });
+  const ann = HnswIndex.build(input.vectors, input.dim);
+
+  it('yields between slices and builds exactly what the synchronous constructor builds', async () => {
+    let pauses = 0;
+    const sliced = await ApproxSimilarity.build(
+      copy(input),
+      { ann },
+      {
+        sliceMs: 0,
+        pause: () => {
+          pauses++;
+          return Promise.resolve();
+        },
+      },
+    );
+    const sync = new ApproxSimilarity(copy(input), { ann });
+    // 687 papers tokenised 64 at a time, and the other passes: several slices.
+    expect(pauses).toBeGreaterThanOrEqual(5);
+    for (const key of [
+      'terms',
+      'surface',
+      'df',
+      'topicality',
+      'docOff',
+      'docIdx',
+      'docVal',
+    ] as const)
+      expect(sliced.index[key], key).toEqual(sync.index[key]);
+    expect(sliced.memoryStats()).toEqual(sync.memoryStats());
+    for (const id of input.ids.slice(0, 40))
+      expect(sliced.similarTo(id, 10)).toEqual(sync.similarTo(id, 10));
+    const pos = input.ids.slice(3, 6);
+    expect(sliced.moreLikeThese(pos, [], 20)).toEqual(sync.moreLikeThese(pos, [], 20));
+  });
+
+  it('gives the event loop back: timers and I/O callbacks run while it builds', async () => {
+    let turns = 0;
+    let building = true;
+    const tick = () => {
+      turns++;
+      if (building) setImmediate(tick);
+    };
+    setImmediate(tick);
+    const built = buildSimilarityIndex(copy(input), {}, { sliceMs: 0 });
+    await built;
+    building = false;
+    // setImmediate callbacks run once per loop turn; a build that never yielded would let one.
+    expect(turns).toBeGreaterThanOrEqual(5);
+  });
+
+  it('refuses an ANN index of other vectors before doing any work', async () => {
+    const other = HnswIndex.build(input.vectors.subarray(0, 10 * input.dim), input.dim);
+    await expect(ApproxSimilarity.build(copy(input), { ann: other })).rejects.toThrow(/ANN index/);
   });
 });

@@ -24,6 +24,9 @@
 // paper's candidates come from the HNSW index over the LSA vectors plus the postings of its
 // rarest terms, and are scored with the exact mix above; "more like these" trains on the
 // positives, the papers around them and a seeded sample of the rest (see the section below).
+// Building its tf-idf side takes about half a minute at 100k papers, so a server builds it with
+// ApproxSimilarity.build: the same work as the constructor, as a generator run in slices of
+// ~20 ms that give the event loop back (runInSlices), with an identical result.
 //
 // Everything is deterministic: fixed iteration orders, ties broken by corpus order.
 
@@ -77,24 +80,62 @@ interface SparseVec {
   val: Float64Array;
 }
 
-/** Floats of LSA sums held at once while computing topicality (128 MB): blocks of terms. */
-const TOPICALITY_BLOCK_FLOATS = 1 << 24;
+/** Postings held at once while computing topicality (64 MB): blocks of features. */
+const TOPICALITY_BLOCK_POSTINGS = 1 << 24;
 
-/** A growable Uint32Array. */
-class U32List {
-  a: Uint32Array;
+/** A growable typed array (U32List, F64List). */
+class TypedList<A extends Uint32Array | Float64Array> {
   length = 0;
-  constructor(cap = 1024) {
-    this.a = new Uint32Array(cap);
-  }
+  constructor(
+    public a: A,
+    private readonly make: (size: number) => A,
+  ) {}
   push(x: number): void {
     if (this.length === this.a.length) {
-      const b = new Uint32Array(this.a.length * 2);
+      const b = this.make(this.a.length * 2);
       b.set(this.a);
       this.a = b;
     }
     this.a[this.length++] = x;
   }
+  /** Room for `more` pushes, the copy made in chunks with a yield between two. */
+  *reserve(more: number): Generator<void, void> {
+    if (this.length + more <= this.a.length) return;
+    const b = this.make(Math.max(this.a.length * 2, this.length + more));
+    for (let i = 0; i < this.length; i += COPY_CHUNK) {
+      b.set(this.a.subarray(i, Math.min(this.length, i + COPY_CHUNK)), i);
+      yield;
+    }
+    this.a = b;
+  }
+}
+
+/** A growable Uint32Array. */
+class U32List extends TypedList<Uint32Array> {
+  constructor(cap = 1024) {
+    super(new Uint32Array(cap), (size) => new Uint32Array(size));
+  }
+}
+
+/** A growable Float64Array. */
+class F64List extends TypedList<Float64Array> {
+  constructor(cap = 1024) {
+    super(new Float64Array(cap), (size) => new Float64Array(size));
+  }
+}
+
+/** Elements copied between two yields when a list grows (a few ms). */
+const COPY_CHUNK = 1 << 20;
+
+/** The parts of a SimilarityIndex that take time to build (see similarityParts). */
+export interface SimilarityParts {
+  terms: string[];
+  surface: string[];
+  df: Uint32Array;
+  topicality: Float64Array;
+  docOff: Uint32Array;
+  docIdx: Uint32Array;
+  docVal: Float64Array;
 }
 
 /**
@@ -128,7 +169,11 @@ export class SimilarityIndex {
   private postings: { doc: Uint32Array; val: Float64Array }[] | null = null;
   private readonly pos = new Map<string, number>();
 
-  constructor(input: SimilarInput, opts: SimilarOptions = {}) {
+  /**
+   * Builds the index synchronously, or takes `parts` already built from the same input and
+   * options (buildSimilarityIndex builds them in slices that yield to the event loop).
+   */
+  constructor(input: SimilarInput, opts: SimilarOptions = {}, parts?: SimilarityParts) {
     const { ids, texts, vectors, dim } = input;
     if (ids.length !== texts.length || vectors.length !== ids.length * dim)
       throw new Error('similar: ids, texts and vectors (n × dim) must describe the same papers');
@@ -141,191 +186,14 @@ export class SimilarityIndex {
       if (this.pos.has(id)) throw new Error(`similar: duplicate id ${id}`);
       this.pos.set(id, i);
     });
-    const useBigrams = opts.bigrams ?? true;
-
-    // 1. Terms of each document (Porter roots, plus "root root" bigrams of adjacent words), one
-    // document at a time: every term gets a provisional id, the document its (id, count) pairs.
-    const termId = new Map<string, number>();
-    let dfAll = new Uint32Array(1024);
-    // Surface forms: the first seen and its count; a map only for terms with several forms.
-    const firstForm: string[] = [];
-    let firstCount = new Uint32Array(1024);
-    const moreForms = new Map<number, Map<string, number>>();
-    const termOf = (term: string): number => {
-      let id = termId.get(term);
-      if (id === undefined) {
-        id = termId.size;
-        termId.set(term, id);
-        if (id === dfAll.length) {
-          const d = new Uint32Array(id * 2);
-          d.set(dfAll);
-          dfAll = d;
-          const f = new Uint32Array(id * 2);
-          f.set(firstCount);
-          firstCount = f;
-        }
-      }
-      return id;
-    };
-    const addForm = (id: number, form: string) => {
-      const m = moreForms.get(id);
-      if (m) m.set(form, (m.get(form) ?? 0) + 1);
-      else if (firstForm[id] === undefined) {
-        firstForm[id] = form;
-        firstCount[id] = 1;
-      } else if (firstForm[id] === form) firstCount[id] = (firstCount[id] ?? 0) + 1;
-      else
-        moreForms.set(
-          id,
-          new Map([
-            [firstForm[id], firstCount[id] ?? 0],
-            [form, 1],
-          ]),
-        );
-    };
-    const bagOff = new Uint32Array(this.n + 1);
-    const bagTerm = new U32List(1 << 16);
-    const bagCount = new U32List(1 << 16);
-    texts.forEach((text, d) => {
-      const bag = new Map<number, number>();
-      let prev: { root: string; form: string; pos: number; start: number; end: number } | null =
-        null;
-      for (const t of tokenize(text)) {
-        if (t.joined || !isContentWord(t.word)) {
-          if (!t.joined) prev = null;
-          continue;
-        }
-        const form = fold(text.slice(t.start, t.end));
-        const root = termOf(t.root);
-        bag.set(root, (bag.get(root) ?? 0) + 1);
-        addForm(root, form);
-        // A bigram: two adjacent words of one compound ("semi-supervised"), or two plain words
-        // with only spaces between them; never across "(" or "," and never half a compound
-        // ("leverage semi-supervised" gives no "leverage semi").
-        const gap = prev && prev.pos === t.pos - 1 ? text.slice(prev.end, t.start) : '';
-        const sameCompound = gap === '-' || gap === '‐';
-        const plainPair =
-          /^[ \t\n]+$/.test(gap) &&
-          !isHyphen(text[t.end]) &&
-          prev !== null &&
-          !isHyphen(text[prev.start - 1]);
-        if (useBigrams && prev && (sameCompound || plainPair)) {
-          const bi = termOf(`${prev.root} ${t.root}`);
-          bag.set(bi, (bag.get(bi) ?? 0) + 1);
-          addForm(bi, `${prev.form} ${form}`);
-        }
-        prev = { root: t.root, form, pos: t.pos, start: t.start, end: t.end };
-      }
-      for (const [t, c] of bag) {
-        dfAll[t] = (dfAll[t] ?? 0) + 1;
-        bagTerm.push(t);
-        bagCount.push(c);
-      }
-      bagOff[d + 1] = bagTerm.length;
-    });
-
-    // 2. Vocabulary: in at least two papers (only shared terms relate papers), at most half.
-    const keys = [...termId.keys()];
-    termId.clear();
-    const maxDf = Math.max(2, MAX_DF_RATIO * this.n);
-    const kept: number[] = [];
-    for (let t = 0; t < keys.length; t++) {
-      const c = dfAll[t] ?? 0;
-      if (c >= 2 && c <= maxDf) kept.push(t);
-    }
-    kept.sort((a, b) => {
-      const x = keys[a] ?? '';
-      const y = keys[b] ?? '';
-      return x < y ? -1 : x > y ? 1 : 0;
-    });
-    const finalOf = new Int32Array(keys.length).fill(-1);
-    kept.forEach((t, i) => (finalOf[t] = i));
-    this.terms = kept.map((t) => keys[t] ?? '');
-    this.surface = kept.map((t) =>
-      bestForm(moreForms.get(t) ?? new Map([[firstForm[t] ?? '', firstCount[t] ?? 0]])),
-    );
-    this.df = Uint32Array.from(kept, (t) => dfAll[t] ?? 0);
-    const idf = Float64Array.from(this.df, (d) => Math.log((1 + this.n) / (1 + d)) + 1);
-
-    // 3. Sublinear tf · idf, unit length, as one CSR matrix.
-    let nnz = 0;
-    for (let j = 0; j < bagTerm.length; j++) if ((finalOf[bagTerm.a[j] ?? 0] ?? -1) >= 0) nnz++;
-    this.docOff = new Uint32Array(this.n + 1);
-    this.docIdx = new Uint32Array(nnz);
-    this.docVal = new Float64Array(nnz);
-    let at = 0;
-    const entries: [number, number][] = [];
-    for (let d = 0; d < this.n; d++) {
-      entries.length = 0;
-      for (let j = bagOff[d] ?? 0; j < (bagOff[d + 1] ?? 0); j++) {
-        const i = finalOf[bagTerm.a[j] ?? 0] ?? -1;
-        if (i >= 0) entries.push([i, (1 + Math.log(bagCount.a[j] ?? 1)) * (idf[i] ?? 0)]);
-      }
-      entries.sort((a, b) => a[0] - b[0]);
-      let norm = 0;
-      for (const e of entries) norm += e[1] * e[1];
-      const inv = norm > 0 ? 1 / Math.sqrt(norm) : 0;
-      for (const e of entries) {
-        this.docIdx[at] = e[0];
-        this.docVal[at] = e[1] * inv;
-        at++;
-      }
-      this.docOff[d + 1] = at;
-    }
-
-    this.topicality = this.computeTopicality(kept.length);
-  }
-
-  private computeTopicality(size: number): Float64Array {
-    const k = this.dim;
-    const v = this.vectors;
-    // Corpus mean pairwise cosine from the centroid: ‖Σv‖² = n + Σ_{i≠j} cos(i, j) for unit rows.
-    const all = new Float64Array(k);
-    let units = 0;
-    for (let i = 0; i < this.n; i++) {
-      let norm = 0;
-      for (let c = 0; c < k; c++) norm += (v[i * k + c] ?? 0) ** 2;
-      if (norm > 0) units++;
-      for (let c = 0; c < k; c++) all[c] = (all[c] ?? 0) + (v[i * k + c] ?? 0);
-    }
-    const meanCos = units > 1 ? (sumSquares(all) - units) / (units * (units - 1)) : 0;
-    const out = new Float64Array(size);
-    // Per-term sums of the LSA vectors of its papers, a block of terms at a time (bounded memory;
-    // papers in corpus order, so the sums do not depend on the block size).
-    const block = Math.max(1, Math.min(size, Math.floor(TOPICALITY_BLOCK_FLOATS / Math.max(1, k))));
-    const sums = new Float64Array(block * k);
-    const off = this.docOff;
-    const idx = this.docIdx;
-    for (let lo = 0; lo < size; lo += block) {
-      const hi = Math.min(size, lo + block);
-      sums.fill(0);
-      for (let i = 0; i < this.n; i++) {
-        // The first feature ≥ lo (features are sorted): binary search.
-        let a = off[i] ?? 0;
-        let b = off[i + 1] ?? 0;
-        const end = b;
-        while (a < b) {
-          const m = (a + b) >>> 1;
-          if ((idx[m] ?? 0) < lo) a = m + 1;
-          else b = m;
-        }
-        const base = i * k;
-        for (let j = a; j < end; j++) {
-          const t = idx[j] ?? 0;
-          if (t >= hi) break;
-          const s = (t - lo) * k;
-          for (let c = 0; c < k; c++) sums[s + c] = (sums[s + c] ?? 0) + (v[base + c] ?? 0);
-        }
-      }
-      for (let t = lo; t < hi; t++) {
-        const m = this.df[t] ?? 0;
-        if (m < 2) continue;
-        const s = sums.subarray((t - lo) * k, (t - lo + 1) * k);
-        const pairMean = (sumSquares(s) - m) / (m * (m - 1));
-        out[t] = Math.max(0, Math.min(1, (pairMean - meanCos) / (1 - meanCos || 1)));
-      }
-    }
-    return out;
+    const p = parts ?? runToEnd(similarityParts(input, opts));
+    this.terms = p.terms;
+    this.surface = p.surface;
+    this.df = p.df;
+    this.topicality = p.topicality;
+    this.docOff = p.docOff;
+    this.docIdx = p.docIdx;
+    this.docVal = p.docVal;
   }
 
   indexOf(id: string): number | undefined {
@@ -519,6 +387,11 @@ export class SimilarityIndex {
 
 const isHyphen = (c: string | undefined) => c === '-' || c === '‐';
 
+function isAscii(s: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (s.charCodeAt(i) > 127) return false;
+  return true;
+}
+
 function sumSquares(a: Float64Array): number {
   let s = 0;
   for (const x of a) s += x * x;
@@ -549,16 +422,523 @@ function bestForm(m: Map<string, number> | undefined): string {
   return best;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Building the index as a generator: the work yields every few hundred papers, so one driver
+// runs it to the end at once (runToEnd: the constructor) and another in slices that give the
+// event loop back between them (runInSlices: a server building it on first request). The
+// result is the same either way.
+
+/** Papers tokenised between two yields (and 16× as many in the cheaper passes): a few ms. */
+const YIELD_EVERY = 64;
+
+/** Iterations of a cheap one-off loop between two yields. */
+const CHUNK = 1 << 18;
+
+/** Unigram and surface-form ids below this; a bigram is keyed by a · PAIR + b (< 2^53). */
+const PAIR = 2 ** 26;
+
+/** Run a build to its end, synchronously. */
+export function runToEnd<T>(work: Generator<unknown, T>): T {
+  for (;;) {
+    const r = work.next();
+    if (r.done) return r.value;
+  }
+}
+
+export interface SliceOptions {
+  /** Work this long at most between two yields to the event loop, in ms (default 20). */
+  sliceMs?: number;
+  /** How to yield (default: until the event loop has run its pending I/O: setImmediate). */
+  pause?: () => Promise<void>;
+}
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Run a build in slices of about sliceMs, giving the event loop back between them. */
+export async function runInSlices<T>(
+  work: Generator<unknown, T>,
+  opts: SliceOptions = {},
+): Promise<T> {
+  const sliceMs = opts.sliceMs ?? 20;
+  const pause = opts.pause ?? nextTurn;
+  for (;;) {
+    const until = performance.now() + sliceMs;
+    for (;;) {
+      const r = work.next();
+      if (r.done) return r.value;
+      if (performance.now() >= until) break;
+    }
+    await pause();
+  }
+}
+
+/** The similarity index of an input, built in slices (see runInSlices), then cached as similarityIndex's. */
+export async function buildSimilarityIndex(
+  input: SimilarInput,
+  opts: SimilarOptions = {},
+  slices: SliceOptions = {},
+): Promise<SimilarityIndex> {
+  const cached = cachedIndex(input, opts);
+  if (cached) return cached;
+  const parts = await runInSlices(similarityParts(input, opts), slices);
+  return (
+    cachedIndex(input, opts) ?? cacheIndex(input, opts, new SimilarityIndex(input, opts, parts))
+  );
+}
+
+/**
+ * A map from pairs of small integers (a, b) to ids: open addressing over typed arrays. A Map
+ * with number keys spent 3 s on 100k papers' bigrams, and a Map holds at most 2^24 entries.
+ */
+class PairTable {
+  private keyA = new Int32Array(1 << 16).fill(-1);
+  private keyB = new Int32Array(1 << 16);
+  private value = new Uint32Array(1 << 16);
+  private size = 0;
+
+  private slot(a: number, b: number): number {
+    const mask = this.keyA.length - 1;
+    let h = (Math.imul(a, 0x9e3779b1) ^ Math.imul(b + 0x7f4a7c15, 0x85ebca77)) & mask;
+    for (;;) {
+      const ka = this.keyA[h] ?? -1;
+      if (ka === -1 || (ka === a && this.keyB[h] === b)) return h;
+      h = (h + 1) & mask;
+    }
+  }
+
+  get(a: number, b: number): number | undefined {
+    const h = this.slot(a, b);
+    return this.keyA[h] === -1 ? undefined : this.value[h];
+  }
+
+  set(a: number, b: number, v: number): void {
+    if (2 * (this.size + 1) > this.keyA.length) runToEnd(this.grow());
+    const h = this.slot(a, b);
+    if (this.keyA[h] === -1) this.size++;
+    this.keyA[h] = a;
+    this.keyB[h] = b;
+    this.value[h] = v;
+  }
+
+  /** Room for `more` entries without growing? (Growing millions of entries takes a second.) */
+  hasRoom(more: number): boolean {
+    return 2 * (this.size + more) <= this.keyA.length;
+  }
+
+  /** Twice the slots, rehashed in chunks (a yield between two): no lookup may come meanwhile. */
+  *grow(): Generator<void, void> {
+    const { keyA, keyB, value } = this;
+    this.keyA = new Int32Array(keyA.length * 2).fill(-1);
+    this.keyB = new Int32Array(keyA.length * 2);
+    this.value = new Uint32Array(keyA.length * 2);
+    for (let i = 0; i < keyA.length; i++) {
+      const a = keyA[i] ?? -1;
+      if (a !== -1) {
+        const h = this.slot(a, keyB[i] ?? 0);
+        this.keyA[h] = a;
+        this.keyB[h] = keyB[i] ?? 0;
+        this.value[h] = value[i] ?? 0;
+      }
+      if ((i & 0xffff) === 0xffff) yield;
+    }
+  }
+}
+
+/** Everything costly of a SimilarityIndex, yielding every YIELD_EVERY papers or so. */
+export function* similarityParts(
+  input: SimilarInput,
+  opts: SimilarOptions = {},
+): Generator<void, SimilarityParts> {
+  const { texts, vectors, dim } = input;
+  const n = texts.length;
+  const useBigrams = opts.bigrams ?? true;
+
+  // 1. Terms of each document (Porter roots, plus "root root" bigrams of adjacent words), one
+  // document at a time: every term gets a provisional id, the document its (id, count) pairs.
+  // Roots and surface forms are interned once; a bigram and its form are keyed by the pair of
+  // numbers, and their strings are made at the end for the features kept (most bigrams occur
+  // once: building their strings and hashing them was a third of the time).
+  const uniId = new Map<string, number>();
+  const uniRoot: string[] = [];
+  const uniTerm = new U32List();
+  const biId = new PairTable();
+  const formId = new Map<string, number>();
+  const formStr: string[] = [];
+  // Form → its unigram: a form determines its word, and the word its root (analyzeWord).
+  const formUni = new U32List();
+  // Term → its unigram (termA), and for a bigram its second unigram + 1 (termB; 0: a unigram).
+  const termA = new U32List();
+  const termB = new U32List();
+  const dfAll = new U32List();
+  // The current document's terms: count, and which document last counted (d + 1).
+  const termCnt = new U32List();
+  const termLast = new U32List();
+  const touched: number[] = [];
+  const count = (t: number, d: number) => {
+    if (termLast.a[t] === d + 1) termCnt.a[t] = (termCnt.a[t] ?? 0) + 1;
+    else {
+      termLast.a[t] = d + 1;
+      termCnt.a[t] = 1;
+      touched.push(t);
+    }
+  };
+  // Surface forms: the first seen and its count; a map only for terms with several forms.
+  const firstForm = new F64List();
+  const firstCount = new U32List();
+  // (firstCount SEVERAL: firstForm is then the index of the term's counts in moreForms. Not a
+  // Map by term: a Map of millions of number keys stalled half a second each time it grew.)
+  const moreForms: Map<number, number>[] = [];
+  const SEVERAL = 0xffffffff;
+  const newTerm = (a: number, b: number): number => {
+    termA.push(a);
+    termB.push(b);
+    dfAll.push(0);
+    termCnt.push(0);
+    termLast.push(0);
+    firstForm.push(0);
+    firstCount.push(0);
+    return termA.length - 1;
+  };
+  const addForm = (id: number, form: number) => {
+    const c = firstCount.a[id] ?? 0;
+    if (c === SEVERAL) {
+      const m = moreForms[firstForm.a[id] ?? 0];
+      m?.set(form, (m.get(form) ?? 0) + 1);
+    } else if (c === 0) {
+      firstForm.a[id] = form;
+      firstCount.a[id] = 1;
+    } else if (firstForm.a[id] === form) firstCount.a[id] = c + 1;
+    else {
+      moreForms.push(
+        new Map([
+          [firstForm.a[id] ?? 0, c],
+          [form, 1],
+        ]),
+      );
+      firstForm.a[id] = moreForms.length - 1;
+      firstCount.a[id] = SEVERAL;
+    }
+  };
+  const bagOff = new Uint32Array(n + 1);
+  const bagTerm = new U32List(1 << 16);
+  const bagCount = new U32List(1 << 16);
+  for (let d = 0; d < n; d++) {
+    const text = texts[d] ?? '';
+    // A document adds at most two terms a word (a root and a bigram), fewer than its length:
+    // the tables and lists grow between documents, in slices (they grow together, and the
+    // copies of doubling lists of millions of terms stalled for 0.4 s).
+    if (!biId.hasRoom(text.length)) yield* biId.grow();
+    for (const list of [
+      termA,
+      termB,
+      dfAll,
+      termCnt,
+      termLast,
+      firstCount,
+      firstForm,
+      bagTerm,
+      bagCount,
+    ])
+      yield* list.reserve(text.length);
+    touched.length = 0;
+    let hasPrev = false;
+    let prevU = 0;
+    let prevF = 0;
+    let prevPos = 0;
+    let prevStart = 0;
+    let prevEnd = 0;
+    for (const t of tokenize(text)) {
+      if (t.joined || !isContentWord(t.word)) {
+        if (!t.joined) hasPrev = false;
+        continue;
+      }
+      // The folded surface form is the token's word unless folding made spaces (non-ASCII
+      // only); the word is a cached string, cheaper to look up than a new one.
+      const formText = isAscii(text, t.start, t.end) ? t.word : fold(text.slice(t.start, t.end));
+      let f = formId.get(formText);
+      let u: number;
+      if (f === undefined) {
+        f = formStr.length;
+        if (f >= PAIR) throw new Error('similar: too many distinct words');
+        formId.set(formText, f);
+        formStr.push(formText);
+        const known = uniId.get(t.root);
+        if (known === undefined) {
+          u = uniRoot.length;
+          uniId.set(t.root, u);
+          uniRoot.push(t.root);
+          uniTerm.push(newTerm(u, 0));
+        } else u = known;
+        formUni.push(u);
+      } else u = formUni.a[f] ?? 0;
+      const root = uniTerm.a[u] ?? 0;
+      count(root, d);
+      addForm(root, f);
+      // A bigram: two adjacent words of one compound ("semi-supervised"), or two plain words
+      // with only spaces between them; never across "(" or "," and never half a compound
+      // ("leverage semi-supervised" gives no "leverage semi").
+      const gap = hasPrev && prevPos === t.pos - 1 ? text.slice(prevEnd, t.start) : '';
+      const sameCompound = gap === '-' || gap === '‐';
+      const plainPair =
+        /^[ \t\n]+$/.test(gap) &&
+        !isHyphen(text[t.end]) &&
+        hasPrev &&
+        !isHyphen(text[prevStart - 1]);
+      if (useBigrams && hasPrev && (sameCompound || plainPair)) {
+        let bi = biId.get(prevU, u);
+        if (bi === undefined) {
+          bi = newTerm(prevU, u + 1);
+          biId.set(prevU, u, bi);
+        }
+        count(bi, d);
+        addForm(bi, prevF * PAIR + f);
+      }
+      hasPrev = true;
+      prevU = u;
+      prevF = f;
+      prevPos = t.pos;
+      prevStart = t.start;
+      prevEnd = t.end;
+    }
+    // In order of first occurrence, as a Map's entries were.
+    for (const t of touched) {
+      dfAll.a[t] = (dfAll.a[t] ?? 0) + 1;
+      bagTerm.push(t);
+      bagCount.push(termCnt.a[t] ?? 0);
+    }
+    bagOff[d + 1] = bagTerm.length;
+    if (d % YIELD_EVERY === YIELD_EVERY - 1) yield;
+  }
+  uniId.clear();
+  formId.clear();
+
+  // 2. Vocabulary: in at least two papers (only shared terms relate papers), at most half.
+  const termCount = termA.length;
+  const keyOf = (t: number): string => {
+    const a = uniRoot[termA.a[t] ?? 0] ?? '';
+    const b = termB.a[t] ?? 0;
+    return b === 0 ? a : `${a} ${uniRoot[b - 1] ?? ''}`;
+  };
+  const formOf = (t: number, key: number): string =>
+    termB.a[t] === 0
+      ? (formStr[key] ?? '')
+      : `${formStr[Math.floor(key / PAIR)] ?? ''} ${formStr[key % PAIR] ?? ''}`;
+  const maxDf = Math.max(2, MAX_DF_RATIO * n);
+  const kept: { t: number; key: string }[] = [];
+  // Long one-off loops run in chunks, in plain functions: a generator's first run of a loop is
+  // not optimised (no on-stack replacement), and a loop over millions took a second.
+  const keep = (from: number, to: number) => {
+    for (let t = from; t < to; t++) {
+      const c = dfAll.a[t] ?? 0;
+      if (c >= 2 && c <= maxDf) kept.push({ t, key: keyOf(t) });
+    }
+  };
+  for (let t = 0; t < termCount; t += CHUNK) {
+    keep(t, Math.min(termCount, t + CHUNK));
+    yield;
+  }
+  kept.sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
+  yield;
+  const finalOf = new Int32Array(termCount).fill(-1);
+  kept.forEach((e, i) => (finalOf[e.t] = i));
+  const terms = kept.map((e) => e.key);
+  const surface: string[] = [];
+  for (const { t } of kept) {
+    // Counts summed by string, as distinct keys could (in theory) spell the same form.
+    const byForm = new Map<string, number>();
+    const several = firstCount.a[t] === SEVERAL;
+    const counts = several
+      ? (moreForms[firstForm.a[t] ?? 0] ?? new Map<number, number>())
+      : [[firstForm.a[t] ?? 0, firstCount.a[t] ?? 0]];
+    for (const [key, c] of counts) {
+      const f = formOf(t, key);
+      byForm.set(f, (byForm.get(f) ?? 0) + c);
+    }
+    surface.push(bestForm(byForm));
+    if (surface.length % (64 * YIELD_EVERY) === 0) yield;
+  }
+  const df = Uint32Array.from(kept, (e) => dfAll.a[e.t] ?? 0);
+  const idf = Float64Array.from(df, (x) => Math.log((1 + n) / (1 + x)) + 1);
+
+  // 3. Sublinear tf · idf, unit length, as one CSR matrix.
+  let nnz = 0;
+  const countKept = (from: number, to: number) => {
+    for (let j = from; j < to; j++) if ((finalOf[bagTerm.a[j] ?? 0] ?? -1) >= 0) nnz++;
+  };
+  for (let j = 0; j < bagTerm.length; j += CHUNK) {
+    countKept(j, Math.min(bagTerm.length, j + CHUNK));
+    yield;
+  }
+  const docOff = new Uint32Array(n + 1);
+  const docIdx = new Uint32Array(nnz);
+  const docVal = new Float64Array(nnz);
+  let at = 0;
+  // A document's features, sorted as numbers in place, and their weights by feature.
+  const weightOf = new Float64Array(kept.length);
+  for (let d = 0; d < n; d++) {
+    const from = at;
+    for (let j = bagOff[d] ?? 0; j < (bagOff[d + 1] ?? 0); j++) {
+      const i = finalOf[bagTerm.a[j] ?? 0] ?? -1;
+      if (i < 0) continue;
+      docIdx[at++] = i;
+      weightOf[i] = (1 + Math.log(bagCount.a[j] ?? 1)) * (idf[i] ?? 0);
+    }
+    const feats = docIdx.subarray(from, at);
+    feats.sort();
+    let norm = 0;
+    for (const i of feats) norm += (weightOf[i] ?? 0) * (weightOf[i] ?? 0);
+    const inv = norm > 0 ? 1 / Math.sqrt(norm) : 0;
+    for (let j = from; j < at; j++) docVal[j] = (weightOf[docIdx[j] ?? 0] ?? 0) * inv;
+    docOff[d + 1] = at;
+    if (d % (16 * YIELD_EVERY) === 16 * YIELD_EVERY - 1) yield;
+  }
+
+  const topicality = yield* topicalityOf(vectors, dim, n, df, docOff, docIdx);
+  return { terms, surface, df, topicality, docOff, docIdx, docVal };
+}
+
+/** out[s … s+k) += v[base … base+k): the inner loop of topicalityOf, kept small for the JIT. */
+function addRow(out: Float64Array, s: number, v: Float32Array, base: number, k: number): void {
+  for (let c = 0; c < k; c++) out[s + c] = (out[s + c] as number) + (v[base + c] as number);
+}
+
+/**
+ * out[0 … k) += rows a, b, c, d of v, added in that order to each element (so the sums are
+ * those of four addRow calls): one load and store of out for four additions, 3× faster.
+ */
+function addRows4(
+  out: Float64Array,
+  v: Float32Array,
+  a: number,
+  b: number,
+  c: number,
+  d: number,
+  k: number,
+): void {
+  const ra = a * k;
+  const rb = b * k;
+  const rc = c * k;
+  const rd = d * k;
+  for (let x = 0; x < k; x++) {
+    let s = out[x] as number;
+    s += v[ra + x] as number;
+    s += v[rb + x] as number;
+    s += v[rc + x] as number;
+    s += v[rd + x] as number;
+    out[x] = s;
+  }
+}
+
+/**
+ * Each feature's topicality (see SimilarityIndex.topicality). The LSA vectors of a feature's
+ * papers are summed one feature at a time, from its postings (papers in corpus order), into a
+ * k-float accumulator: summing every paper into a row per feature instead wrote a 40 MB matrix
+ * at random (8 s of 100k papers' 37 s build, memory-bound); the order of the additions, hence
+ * every value, is the same.
+ */
+function* topicalityOf(
+  v: Float32Array,
+  k: number,
+  n: number,
+  df: Uint32Array,
+  off: Uint32Array,
+  idx: Uint32Array,
+): Generator<void, Float64Array> {
+  const size = df.length;
+  // Corpus mean pairwise cosine from the centroid: ‖Σv‖² = n + Σ_{i≠j} cos(i, j) for unit rows.
+  const all = new Float64Array(k);
+  let units = 0;
+  for (let i = 0; i < n; i++) {
+    let norm = 0;
+    for (let c = 0; c < k; c++) norm += (v[i * k + c] ?? 0) ** 2;
+    if (norm > 0) units++;
+    addRow(all, 0, v, i * k, k);
+  }
+  const meanCos = units > 1 ? (sumSquares(all) - units) / (units * (units - 1)) : 0;
+  const out = new Float64Array(size);
+  // Postings of a block of features at a time (bounded memory: the whole would be 4 bytes a
+  // non-zero of the document matrix).
+  const postOff = new Float64Array(size + 1);
+  let maxDf = 0;
+  for (let t = 0; t < size; t++) {
+    postOff[t + 1] = (postOff[t] ?? 0) + (df[t] ?? 0);
+    maxDf = Math.max(maxDf, df[t] ?? 0);
+  }
+  const post = new Uint32Array(
+    Math.min(postOff[size] ?? 0, Math.max(TOPICALITY_BLOCK_POSTINGS, maxDf)),
+  );
+  const cursor = new Uint32Array(size);
+  const acc = new Float64Array(k);
+  let work = 0;
+  for (let lo = 0; lo < size;) {
+    const base = postOff[lo] ?? 0;
+    let hi = lo + 1;
+    while (hi < size && (postOff[hi + 1] ?? 0) - base <= post.length) hi++;
+    for (let t = lo; t < hi; t++) cursor[t] = (postOff[t] ?? 0) - base;
+    for (let i = 0; i < n; i++) {
+      // The first feature ≥ lo (features are sorted): binary search.
+      let a = off[i] ?? 0;
+      let b = off[i + 1] ?? 0;
+      const end = b;
+      while (a < b) {
+        const m = (a + b) >>> 1;
+        if ((idx[m] ?? 0) < lo) a = m + 1;
+        else b = m;
+      }
+      for (let j = a; j < end; j++) {
+        const t = idx[j] ?? 0;
+        if (t >= hi) break;
+        const at = cursor[t] ?? 0;
+        post[at] = i;
+        cursor[t] = at + 1;
+      }
+      if (i % (16 * YIELD_EVERY) === 16 * YIELD_EVERY - 1) yield;
+    }
+    for (let t = lo; t < hi; t++) {
+      const m = df[t] ?? 0;
+      if (m < 2) continue;
+      acc.fill(0);
+      const from = (postOff[t] ?? 0) - base;
+      let p = from;
+      for (; p + 4 <= from + m; p += 4)
+        addRows4(acc, v, post[p] ?? 0, post[p + 1] ?? 0, post[p + 2] ?? 0, post[p + 3] ?? 0, k);
+      for (; p < from + m; p++) addRow(acc, 0, v, (post[p] ?? 0) * k, k);
+      const pairMean = (sumSquares(acc) - m) / (m * (m - 1));
+      out[t] = Math.max(0, Math.min(1, (pairMean - meanCos) / (1 - meanCos || 1)));
+      work += m;
+      if (work >= 64 * YIELD_EVERY) {
+        work = 0;
+        yield;
+      }
+    }
+    lo = hi;
+  }
+  return out;
+}
+
 const cache = new WeakMap<SimilarInput, Map<string, SimilarityIndex>>();
+
+const cacheKey = (opts: SimilarOptions) =>
+  `${opts.semanticWeight ?? DEFAULT_SEMANTIC_WEIGHT}|${opts.bigrams ?? true}`;
+
+function cachedIndex(input: SimilarInput, opts: SimilarOptions): SimilarityIndex | undefined {
+  return cache.get(input)?.get(cacheKey(opts));
+}
+
+function cacheIndex(
+  input: SimilarInput,
+  opts: SimilarOptions,
+  idx: SimilarityIndex,
+): SimilarityIndex {
+  let byOpts = cache.get(input);
+  if (!byOpts) cache.set(input, (byOpts = new Map<string, SimilarityIndex>()));
+  byOpts.set(cacheKey(opts), idx);
+  return idx;
+}
 
 /** The similarity index of an input, built once per input object and options. */
 export function similarityIndex(input: SimilarInput, opts: SimilarOptions = {}): SimilarityIndex {
-  const key = `${opts.semanticWeight ?? DEFAULT_SEMANTIC_WEIGHT}|${opts.bigrams ?? true}`;
-  let byOpts = cache.get(input);
-  if (!byOpts) cache.set(input, (byOpts = new Map<string, SimilarityIndex>()));
-  let idx = byOpts.get(key);
-  if (!idx) byOpts.set(key, (idx = new SimilarityIndex(input, opts)));
-  return idx;
+  return cachedIndex(input, opts) ?? cacheIndex(input, opts, new SimilarityIndex(input, opts));
 }
 
 const round = (x: number) => Math.round(x * 10000) / 10000;
@@ -938,41 +1318,46 @@ export class ApproxSimilarity {
   private readonly mark: Uint32Array;
   private epoch = 0;
 
-  constructor(input: SimilarInput, opts: ApproxSimilarOptions) {
-    this.index = similarityIndex(input, opts);
+  /**
+   * Builds everything synchronously (minutes at a million papers: a server should use
+   * ApproxSimilarity.build), or takes `built` from build.
+   */
+  constructor(
+    input: SimilarInput,
+    opts: ApproxSimilarOptions,
+    built?: { index: SimilarityIndex; rare: RarePostings },
+  ) {
+    checkAnn(input, opts.ann);
+    this.index = built?.index ?? similarityIndex(input, opts);
     this.ann = opts.ann;
     const n = this.index.n;
-    if (this.ann.size !== n || this.ann.dim !== input.dim)
-      throw new Error(
-        `similar: the ANN index has ${this.ann.size} × ${this.ann.dim} vectors, not ${n} × ${input.dim}`,
-      );
     this.semanticCandidates = opts.semanticCandidates ?? 100;
     this.lexicalCandidates = opts.lexicalCandidates ?? 100;
-    this.maxPostingDf = opts.maxPostingDf ?? Math.max(100, Math.ceil(n / 100));
+    this.maxPostingDf = maxPostingDfOf(opts, n);
     this.postingBudget = opts.postingBudget ?? 50_000;
     this.ef = Math.max(this.semanticCandidates + 1, opts.ef ?? this.ann.options.efSearch);
-    const idx = this.index;
-    const size = idx.terms.length;
-    this.rareOff = new Uint32Array(size + 1);
-    for (let t = 0; t < size; t++) {
-      const d = idx.df[t] ?? 0;
-      this.rareOff[t + 1] = (this.rareOff[t] ?? 0) + (d <= this.maxPostingDf ? d : 0);
-    }
-    const total = this.rareOff[size] ?? 0;
-    this.rareDoc = new Uint32Array(total);
-    this.rareVal = new Float32Array(total);
-    const fill = this.rareOff.slice(0, size);
-    for (let i = 0; i < n; i++)
-      for (let j = idx.docOff[i] ?? 0; j < (idx.docOff[i + 1] ?? 0); j++) {
-        const t = idx.docIdx[j] ?? 0;
-        if ((idx.df[t] ?? 0) > this.maxPostingDf) continue;
-        const at = fill[t] ?? 0;
-        this.rareDoc[at] = i;
-        this.rareVal[at] = idx.docVal[j] ?? 0;
-        fill[t] = at + 1;
-      }
+    const rare = built?.rare ?? runToEnd(rarePostings(this.index, this.maxPostingDf));
+    this.rareOff = rare.off;
+    this.rareDoc = rare.doc;
+    this.rareVal = rare.val;
     this.acc = new Float64Array(n);
     this.mark = new Uint32Array(n);
+  }
+
+  /**
+   * The same as the constructor, built in slices that give the event loop back between them
+   * (see runInSlices): a server goes on answering while it builds. The tf-idf index is cached
+   * as similarityIndex's.
+   */
+  static async build(
+    input: SimilarInput,
+    opts: ApproxSimilarOptions,
+    slices: SliceOptions = {},
+  ): Promise<ApproxSimilarity> {
+    checkAnn(input, opts.ann);
+    const index = await buildSimilarityIndex(input, opts, slices);
+    const rare = await runInSlices(rarePostings(index, maxPostingDfOf(opts, index.n)), slices);
+    return new ApproxSimilarity(input, opts, { index, rare });
   }
 
   get n(): number {
@@ -1204,6 +1589,55 @@ export class ApproxSimilarity {
     const allowed = new Set(top);
     return svmResult(idx, decision, termWeightsOf(model), k, (j) => allowed.has(j), unknown);
   }
+}
+
+/** The postings of the rare features (df ≤ maxDf), CSR by feature, papers in corpus order. */
+interface RarePostings {
+  off: Uint32Array;
+  doc: Uint32Array;
+  val: Float32Array;
+}
+
+function* rarePostings(idx: SimilarityIndex, maxDf: number): Generator<void, RarePostings> {
+  const size = idx.terms.length;
+  const off = new Uint32Array(size + 1);
+  for (let t = 0; t < size; t++) {
+    const d = idx.df[t] ?? 0;
+    off[t + 1] = (off[t] ?? 0) + (d <= maxDf ? d : 0);
+  }
+  yield;
+  const total = off[size] ?? 0;
+  const doc = new Uint32Array(total);
+  const val = new Float32Array(total);
+  const fill = off.slice(0, size);
+  // Papers in chunks, in a plain function (see similarityParts: generators' loops start slow).
+  const papers = (from: number, to: number) => {
+    for (let i = from; i < to; i++)
+      for (let j = idx.docOff[i] ?? 0; j < (idx.docOff[i + 1] ?? 0); j++) {
+        const t = idx.docIdx[j] ?? 0;
+        if ((idx.df[t] ?? 0) > maxDf) continue;
+        const at = fill[t] ?? 0;
+        doc[at] = i;
+        val[at] = idx.docVal[j] ?? 0;
+        fill[t] = at + 1;
+      }
+  };
+  for (let i = 0; i < idx.n; i += 16 * YIELD_EVERY) {
+    papers(i, Math.min(idx.n, i + 16 * YIELD_EVERY));
+    yield;
+  }
+  return { off, doc, val };
+}
+
+const maxPostingDfOf = (opts: ApproxSimilarOptions, n: number) =>
+  opts.maxPostingDf ?? Math.max(100, Math.ceil(n / 100));
+
+function checkAnn(input: SimilarInput, ann: HnswIndex): void {
+  const n = input.ids.length;
+  if (ann.size !== n || ann.dim !== input.dim)
+    throw new Error(
+      `similar: the ANN index has ${ann.size} × ${ann.dim} vectors, not ${n} × ${input.dim}`,
+    );
 }
 
 /** For every paper, its k nearest other papers by the approximate path (see ApproxSimilarity). */
