@@ -15,6 +15,11 @@ import {
   type Analysis,
 } from '../src/app/analysis.js';
 import { ingestFile, openStore } from '../src/app/index.js';
+import { ApproxSimilarity } from '../src/analysis/similar.js';
+import { createApp } from '../src/server/app.js';
+import { serve } from '@hono/node-server';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
 import type { Store } from '../src/store/types.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'confscope-ondemand-'));
@@ -43,12 +48,12 @@ describe('similar papers on demand', () => {
     expect(Object.keys(exact.data.similar)).toHaveLength(exact.docs.length);
   });
 
-  it('answers as the saved lists do', () => {
+  it('answers as the saved lists do', async () => {
     let same = 0;
     let total = 0;
     for (const d of exact.docs.slice(0, 120)) {
-      const want = similarPapers(exact, d.id, 10) ?? [];
-      const got = similarPapers(onDemand, d.id, 10) ?? [];
+      const want = (await similarPapers(exact, d.id, 10)) ?? [];
+      const got = (await similarPapers(onDemand, d.id, 10)) ?? [];
       expect(got).toHaveLength(want.length);
       expect(got.map((s) => s.id)).not.toContain(d.id);
       const wantIds = new Set(want.map((s) => s.id));
@@ -56,14 +61,14 @@ describe('similar papers on demand', () => {
       total += want.length;
     }
     expect(same / total).toBeGreaterThan(0.95);
-    expect(similarPapers(onDemand, 'no-such-paper')).toBeNull();
-    expect(similarPapers(exact, 'no-such-paper')).toBeNull();
+    expect(await similarPapers(onDemand, 'no-such-paper')).toBeNull();
+    expect(await similarPapers(exact, 'no-such-paper')).toBeNull();
   });
 
-  it('ranks more-like-these close to the exact SVM', () => {
+  it('ranks more-like-these close to the exact SVM', async () => {
     const pos = exact.docs.slice(10, 13).map((d) => d.id);
-    const a = recommend(exact, pos, [], 20).results.map((r) => r.id);
-    const b = recommend(onDemand, pos, [], 20).results.map((r) => r.id);
+    const a = (await recommend(exact, pos, [], 20)).results.map((r) => r.id);
+    const b = (await recommend(onDemand, pos, [], 20)).results.map((r) => r.id);
     const overlap = b.filter((id) => a.includes(id)).length;
     expect(overlap).toBeGreaterThanOrEqual(14);
   });
@@ -72,7 +77,97 @@ describe('similar papers on demand', () => {
     const again = await openAnalysis(store, { similarPrecomputeMax: 100 });
     expect(again.computed).toBe(false);
     expect(again.data.similarOnDemand).toBe(true);
-    expect(similarPapers(again, exact.docs[0]?.id ?? '', 5)).toHaveLength(5);
+    expect(again.approximateState()).toEqual({ state: 'idle', builds: 0 });
+    expect(await similarPapers(again, exact.docs[0]?.id ?? '', 5)).toHaveLength(5);
+    expect(again.approximateState()).toEqual({ state: 'ready', builds: 1 });
+  });
+});
+
+describe('the on-demand index does not hold up the server', () => {
+  it('answers a search over HTTP while it builds, builds once for every request, answers as the synchronous path', async () => {
+    // The build yields after every slice (sliceMs 0); at its third yield it is held until the
+    // test lets it go, so "during the build" needs no timing.
+    let pauses = 0;
+    let reached: () => void = () => undefined;
+    const midBuild = new Promise<void>((resolve) => (reached = resolve));
+    let release: () => void = () => undefined;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const a = await openAnalysis(store, {
+      similarPrecomputeMax: 100,
+      similarSlices: {
+        sliceMs: 0,
+        pause: async () => {
+          if (++pauses === 3) {
+            reached();
+            await released;
+          } else await new Promise<void>((resolve) => setImmediate(resolve));
+        },
+      },
+    });
+    expect(a.approximateState()).toEqual({ state: 'idle', builds: 0 });
+    // createApp starts the build in the background.
+    const app = createApp({ analysis: a, corpora: await store.listCorpora(), version: 'test' });
+    expect(a.approximateState()).toEqual({ state: 'building', builds: 1 });
+    const server = await new Promise<{ url: string; http: Server }>((resolve) => {
+      const http = serve(
+        { fetch: app.fetch, port: 0, hostname: '127.0.0.1' },
+        (info: AddressInfo) => resolve({ url: `http://127.0.0.1:${info.port}`, http }),
+      ) as Server;
+    });
+    try {
+      const ids = [a.docs[5]?.id ?? '', a.docs[6]?.id ?? ''];
+      let answered = 0;
+      const similar = ids.map((id) =>
+        fetch(`${server.url}/api/papers/${id}/similar?limit=10`).then(async (r) => {
+          answered++;
+          return {
+            status: r.status,
+            body: (await r.json()) as { similar: Record<string, unknown>[] },
+          };
+        }),
+      );
+      const more = fetch(`${server.url}/api/more-like-these`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ ids: ids, limit: 10 }),
+      }).then(async (r) => {
+        answered++;
+        return (await r.json()) as { results: { id: string }[] };
+      });
+      await midBuild;
+      const search = await fetch(`${server.url}/api/search?q=graph%20neural%20networks&limit=3`);
+      expect(search.status).toBe(200);
+      expect(((await search.json()) as { hits: unknown[] }).hits).toHaveLength(3);
+      // Answered while the index was half built; the similar requests are waiting for it.
+      expect(a.approximateState()).toEqual({ state: 'building', builds: 1 });
+      expect(answered).toBe(0);
+      release();
+      const got = await Promise.all(similar);
+      const mlt = await more;
+      expect(a.approximateState()).toEqual({ state: 'ready', builds: 1 });
+      // The synchronous path, on a fresh input object (the index cache is keyed by it).
+      const input = { ...a.similarInput, ids: [...a.similarInput.ids] };
+      // The same ANN index (on a small corpus the search has none: the analysis built one).
+      const built = await a.approximate();
+      const sync = new ApproxSimilarity(input, { ann: built.ann });
+      got.forEach((r, i) => {
+        expect(r.status).toBe(200);
+        expect(r.body.similar.map(({ title: _title, ...s }) => s)).toEqual(
+          sync.similarTo(ids[i] ?? '', 10),
+        );
+      });
+      expect(mlt.results.map((r) => r.id)).toEqual(
+        sync.moreLikeThese(ids, [], 10).results.map((r) => r.id),
+      );
+      expect(built.index).not.toBe(sync.index);
+      expect(built.index.docVal).toEqual(sync.index.docVal);
+      expect(built.index.topicality).toEqual(sync.index.topicality);
+      expect(built.index.surface).toEqual(sync.index.surface);
+    } finally {
+      release();
+      server.http.closeAllConnections();
+      await new Promise<void>((resolve) => server.http.close(() => resolve()));
+    }
   });
 });
 

@@ -14,6 +14,7 @@ import {
   type MoreLikeTheseResult,
   type SimilarInput,
   type SimilarPaper,
+  type SliceOptions,
 } from '../analysis/similar.js';
 import { buildTopics, type Topic, type TopicAssignment } from '../analysis/topics.js';
 import { SearchIndex, type SearchDoc } from '../index/search.js';
@@ -73,8 +74,14 @@ export interface Analysis {
   similarInput: SimilarInput;
   /** Authors, name variants, co-authors (computed on first use: minutes at 100k papers). */
   readonly authors: AuthorsResult;
-  /** Similar papers computed on demand (corpora above SIMILAR_PRECOMPUTE_MAX; built on first use). */
-  readonly approximate: () => ApproxSimilarity;
+  /**
+   * Similar papers computed on demand (corpora above SIMILAR_PRECOMPUTE_MAX), built on the first
+   * call in slices that give the event loop back (a server goes on answering: 100k papers take
+   * about half a minute); every caller meanwhile waits for the same build.
+   */
+  readonly approximate: () => Promise<ApproxSimilarity>;
+  /** Where that build stands, and how many were started (one, unless one failed). */
+  readonly approximateState: () => { state: 'idle' | 'building' | 'ready'; builds: number };
 }
 
 /** Above this many papers, similar papers are found on demand, not saved for every paper. */
@@ -82,13 +89,30 @@ export const SIMILAR_PRECOMPUTE_MAX = 20_000;
 
 /** An Analysis whose costly parts are computed on first use (not copied: getters). */
 function withLazyParts(
-  base: Omit<Analysis, 'authors' | 'approximate'> & { computed: boolean },
+  base: Omit<Analysis, 'authors' | 'approximate' | 'approximateState'> & { computed: boolean },
   ann: HnswIndex | null,
   authors?: AuthorsResult,
+  slices?: SliceOptions,
 ): Analysis & { computed: boolean } {
   let au = authors;
-  let approx: ApproxSimilarity | undefined;
+  let approx: Promise<ApproxSimilarity> | undefined;
+  let ready = false;
+  let builds = 0;
   const { similarInput, docs } = base;
+  const build = async (): Promise<ApproxSimilarity> => {
+    builds++;
+    // Not in this call's turn: a caller's own synchronous work comes first.
+    await (slices?.pause ?? (() => new Promise<void>((resolve) => setImmediate(resolve))))();
+    // Papers held by several corpora leave out records, hence an index of their own (built
+    // at once: the HNSW build does not yield; the usual single corpus reuses the search's).
+    const a = await ApproxSimilarity.build(
+      similarInput,
+      { ann: ann ?? HnswIndex.build(similarInput.vectors, similarInput.dim) },
+      slices,
+    );
+    ready = true;
+    return a;
+  };
   return {
     ...base,
     get authors() {
@@ -96,9 +120,15 @@ function withLazyParts(
       return au;
     },
     approximate: () =>
-      (approx ??= new ApproxSimilarity(similarInput, {
-        ann: ann ?? HnswIndex.build(similarInput.vectors, similarInput.dim),
+      (approx ??= build().catch((e: unknown) => {
+        // A failed build is tried again by the next caller.
+        approx = undefined;
+        throw e;
       })),
+    approximateState: () => ({
+      state: ready ? 'ready' : approx ? 'building' : 'idle',
+      builds,
+    }),
   };
 }
 
@@ -128,6 +158,8 @@ export async function openAnalysis(
     onProgress?: (p: AnalysisProgress) => void;
     /** Find similar papers on demand above this many papers (default SIMILAR_PRECOMPUTE_MAX). */
     similarPrecomputeMax?: number;
+    /** How the on-demand similarity index yields while it builds (see Analysis.approximate). */
+    similarSlices?: SliceOptions;
   } = {},
 ): Promise<Analysis & { computed: boolean }> {
   const signature = await corporaSignature(store);
@@ -172,7 +204,12 @@ export async function openAnalysis(
         const data = decodeAnalysis(saved);
         if (data.version === ANALYSIS_VERSION) {
           attachEntities(index, allDocs, data);
-          return withLazyParts({ data, docs, index, similarInput, computed: false }, ann);
+          return withLazyParts(
+            { data, docs, index, similarInput, computed: false },
+            ann,
+            undefined,
+            opts.similarSlices,
+          );
         }
       } catch {
         // An unreadable saved analysis is rebuilt below.
@@ -192,7 +229,12 @@ export async function openAnalysis(
   );
   await putChunks(store, key, encodeAnalysis(data));
   attachEntities(index, allDocs, data);
-  return withLazyParts({ data, docs, index, similarInput, computed: true }, ann, authors);
+  return withLazyParts(
+    { data, docs, index, similarInput, computed: true },
+    ann,
+    authors,
+    opts.similarSlices,
+  );
 }
 
 /** Co-authors saved for each author (the most frequent; the explorer shows 40). */
@@ -364,21 +406,31 @@ export function computeAnalysis(
   };
 }
 
-/** "More like these" over the analysed corpus (approximate above SIMILAR_PRECOMPUTE_MAX papers). */
-export function recommend(
+/**
+ * "More like these" over the analysed corpus (approximate above SIMILAR_PRECOMPUTE_MAX papers:
+ * the first call waits for the on-demand index, see Analysis.approximate).
+ */
+export async function recommend(
   a: Analysis,
   positives: string[],
   negatives: string[] = [],
   k = 20,
-): MoreLikeTheseResult {
-  if (a.data.similarOnDemand) return a.approximate().moreLikeThese(positives, negatives, k);
+): Promise<MoreLikeTheseResult> {
+  if (a.data.similarOnDemand) return (await a.approximate()).moreLikeThese(positives, negatives, k);
   return moreLikeThese(a.similarInput, positives, negatives, k);
 }
 
-/** The k papers most like an analysed paper, or null for an id the analysis does not hold. */
-export function similarPapers(a: Analysis, id: string, k = 10): SimilarPaper[] | null {
+/**
+ * The k papers most like an analysed paper, or null for an id the analysis does not hold. Saved
+ * lists are answered at once; on demand, the first call waits for the index (Analysis.approximate).
+ */
+export async function similarPapers(
+  a: Analysis,
+  id: string,
+  k = 10,
+): Promise<SimilarPaper[] | null> {
   if (!a.data.similarOnDemand) return a.data.similar[id]?.slice(0, k) ?? null;
-  const approx = a.approximate();
+  const approx = await a.approximate();
   return approx.indexOf(id) === undefined ? null : approx.similarTo(id, k);
 }
 

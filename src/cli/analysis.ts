@@ -81,7 +81,7 @@ export function addAnalysisCommands(program: Command, dbOption: () => Option): v
     .addOption(fmtOption())
     .action(async (id: string, o: { db: string; format: Fmt }) => {
       await withAnalysis(o.db, async (a) => {
-        const list = similarPapers(a, id);
+        const list = await similarPapers(a, id);
         if (!list)
           throw new ConfscopeError('BAD_ARGUMENT', `no paper with id ${id} in the database`);
         if (o.format === 'json') return json({ id, title: titleOf(a, id), similar: list });

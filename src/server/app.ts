@@ -273,6 +273,11 @@ export function createApp(deps: AppDeps): OpenAPIHono {
     },
   );
 
+  // A large corpus's similarity index is built on demand; start it now, in the background (it
+  // yields to the event loop between slices), so the first request for it rarely waits. A
+  // failure is left for a request to report: it is tried again then.
+  if (data.similarOnDemand) analysis.approximate().catch(() => undefined);
+
   app.openapi(
     createRoute({
       method: 'get',
@@ -285,10 +290,12 @@ export function createApp(deps: AppDeps): OpenAPIHono {
         404: problemResponses[404],
       },
     }),
-    (c) => {
+    async (c) => {
       const { id } = c.req.valid('param');
       const { limit } = c.req.valid('query');
-      const similar = (similarPapers(analysis, analysisId(mustPaper(id)), limit) ?? []).map(
+      // On a large corpus the first request waits for the similarity index, which is built
+      // without blocking other requests (see Analysis.approximate).
+      const similar = ((await similarPapers(analysis, analysisId(mustPaper(id)), limit)) ?? []).map(
         (s) => ({ ...s, title: byId.get(s.id)?.title ?? null }),
       );
       return c.json({ id, similar }, 200);
@@ -309,9 +316,9 @@ export function createApp(deps: AppDeps): OpenAPIHono {
       },
       responses: { ...json200(MoreLikeTheseResponseSchema), 400: problemResponses[400] },
     }),
-    (c) => {
+    async (c) => {
       const { ids, negatives, limit } = c.req.valid('json');
-      const r = recommend(analysis, ids, negatives, limit);
+      const r = await recommend(analysis, ids, negatives, limit);
       if (r.unknown.length === ids.length)
         throw new HTTPException(400, { message: 'ids: none of the given papers exists' });
       return c.json(
