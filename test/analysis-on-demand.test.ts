@@ -169,6 +169,50 @@ describe('the on-demand index does not hold up the server', () => {
       await new Promise<void>((resolve) => server.http.close(() => resolve()));
     }
   });
+
+  it('tells a client to come back (503, Retry-After) when the build outlasts its wait, then answers', async () => {
+    let release: () => void = () => undefined;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let held = false;
+    const a = await openAnalysis(store, {
+      similarPrecomputeMax: 100,
+      similarSlices: {
+        sliceMs: 0,
+        pause: async () => {
+          held = true;
+          await released;
+        },
+      },
+    });
+    const app = createApp({
+      analysis: a,
+      corpora: await store.listCorpora(),
+      version: 'test',
+      similarWaitMs: 50,
+    });
+    const id = a.docs[7]?.id ?? '';
+    try {
+      const r = await app.request(`/api/papers/${id}/similar?limit=5`);
+      expect(held).toBe(true);
+      expect(r.status).toBe(503);
+      expect(r.headers.get('retry-after')).toBe('5');
+      expect(((await r.json()) as { detail: string }).detail).toMatch(/still being indexed/);
+      const m = await app.request('/api/more-like-these', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ ids: [id] }),
+      });
+      expect(m.status).toBe(503);
+      expect(a.approximateState()).toEqual({ state: 'building', builds: 1 });
+      release();
+      await a.approximate();
+      const ok = await app.request(`/api/papers/${id}/similar?limit=5`);
+      expect(ok.status).toBe(200);
+      expect(((await ok.json()) as { similar: unknown[] }).similar).toHaveLength(5);
+    } finally {
+      release();
+    }
+  });
 });
 
 describe('saved analysis encoding', () => {

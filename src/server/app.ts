@@ -57,7 +57,18 @@ export interface AppDeps {
   webRoot?: string;
   /** Write endpoints (ingest, enrich): answer 403 unless a token is set. */
   write?: WriteDeps;
+  /**
+   * How long a request for similar papers waits for the on-demand index while it is being
+   * built (default SIMILAR_WAIT_MS) before it is answered 503 with Retry-After.
+   */
+  similarWaitMs?: number;
 }
+
+/** See AppDeps.similarWaitMs: well inside the read timeout (LIMITS.requestMs), so no 504. */
+export const SIMILAR_WAIT_MS = 5_000;
+
+/** Seconds a client is told to wait before asking again (503 answers). */
+const RETRY_AFTER_S = 5;
 
 const STATUS_TITLES: Record<number, string> = {
   400: 'Bad Request',
@@ -92,6 +103,11 @@ const problemResponses = {
   },
   404: {
     description: 'Unknown id',
+    content: { 'application/problem+json': { schema: ProblemSchema } },
+  },
+  503: {
+    description:
+      'Not ready yet (e.g. the similar-papers index of a large corpus is being built); see Retry-After',
     content: { 'application/problem+json': { schema: ProblemSchema } },
   },
 } as const;
@@ -277,6 +293,26 @@ export function createApp(deps: AppDeps): OpenAPIHono {
   // yields to the event loop between slices), so the first request for it rarely waits. A
   // failure is left for a request to report: it is tried again then.
   if (data.similarOnDemand) analysis.approximate().catch(() => undefined);
+  // A request waits a few seconds for that build; longer, it is told to come back (a million
+  // papers take minutes), rather than being cut off by the read timeout.
+  const similarWaitMs = deps.similarWaitMs ?? SIMILAR_WAIT_MS;
+  const similarIndexReady = async (): Promise<void> => {
+    if (!data.similarOnDemand || analysis.approximateState().state === 'ready') return;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), similarWaitMs);
+    });
+    try {
+      const ready = await Promise.race([analysis.approximate().then(() => true), late]);
+      if (!ready)
+        throw new HTTPException(503, {
+          message:
+            'similar papers are still being indexed (built once after the server starts); try again shortly',
+        });
+    } finally {
+      clearTimeout(timer);
+    }
+  };
 
   app.openapi(
     createRoute({
@@ -287,12 +323,14 @@ export function createApp(deps: AppDeps): OpenAPIHono {
       responses: {
         ...json200(SimilarResponseSchema),
         400: problemResponses[400],
+        503: problemResponses[503],
         404: problemResponses[404],
       },
     }),
     async (c) => {
       const { id } = c.req.valid('param');
       const { limit } = c.req.valid('query');
+      await similarIndexReady();
       // On a large corpus the first request waits for the similarity index, which is built
       // without blocking other requests (see Analysis.approximate).
       const similar = ((await similarPapers(analysis, analysisId(mustPaper(id)), limit)) ?? []).map(
@@ -314,10 +352,15 @@ export function createApp(deps: AppDeps): OpenAPIHono {
           required: true,
         },
       },
-      responses: { ...json200(MoreLikeTheseResponseSchema), 400: problemResponses[400] },
+      responses: {
+        ...json200(MoreLikeTheseResponseSchema),
+        400: problemResponses[400],
+        503: problemResponses[503],
+      },
     }),
     async (c) => {
       const { ids, negatives, limit } = c.req.valid('json');
+      await similarIndexReady();
       const r = await recommend(analysis, ids, negatives, limit);
       if (r.unknown.length === ids.length)
         throw new HTTPException(400, { message: 'ids: none of the given papers exists' });
@@ -492,8 +535,11 @@ export function createApp(deps: AppDeps): OpenAPIHono {
     problem(c, 404, `no route for ${c.req.method} ${new URL(c.req.url).pathname}`),
   );
   app.onError((err, c) => {
-    if (err instanceof HTTPException)
-      return problem(c, err.status, err.message || STATUS_TITLES[err.status] || 'error');
+    if (err instanceof HTTPException) {
+      const res = problem(c, err.status, err.message || STATUS_TITLES[err.status] || 'error');
+      if (err.status === 503) res.headers.set('retry-after', String(RETRY_AFTER_S));
+      return res;
+    }
     // The message stays in the server log; the client gets a generic detail, never a stack.
     console.error(
       `confscope: ${c.req.method} ${c.req.url}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
