@@ -147,6 +147,19 @@ export interface AnalysisProgress {
   total: number;
 }
 
+/** A step of opening a database for serving (see openAnalysis's onOpen). */
+export interface OpenProgress {
+  step:
+    | 'papers'
+    | 'vectors'
+    | 'lexical index'
+    | 'nearest-neighbour index'
+    | 'search index'
+    | 'saved analysis';
+  ms: number;
+  papers: number;
+}
+
 /**
  * Load the saved analysis of this database's papers, or compute and save it. `rebuild` forces
  * recomputation. The search index comes along, built on the same LSA model.
@@ -160,22 +173,32 @@ export async function openAnalysis(
     similarPrecomputeMax?: number;
     /** How the on-demand similarity index yields while it builds (see Analysis.approximate). */
     similarSlices?: SliceOptions;
+    /** Each step of opening, when done, with its time (a million papers take minutes). */
+    onOpen?: (p: OpenProgress) => void;
   } = {},
 ): Promise<Analysis & { computed: boolean }> {
+  let t0 = performance.now();
+  const lap = (step: OpenProgress['step'], papers: number) => {
+    const t = performance.now();
+    opts.onOpen?.({ step, ms: t - t0, papers });
+    t0 = t;
+  };
   const signature = await corporaSignature(store);
   const allDocs = await loadSearchDocs(store);
   const allTexts = allDocs.map((d) => SearchIndex.semanticText(d));
   // Large corpora start from saved indexes keyed by a fingerprint of their papers.
   const fp = docsFingerprint(allDocs, signature);
+  lap('papers', allDocs.length);
   const fitted = await loadOrFitLsa(store, allTexts, {
     matrix: savedMatrix(store, fp, allDocs.length),
   });
+  lap('vectors', allDocs.length);
   const { index: lexical } = await loadOrBuildLexical(store, allDocs, fp);
-  const index = SearchIndex.build(allDocs, {
-    fitted,
-    ann: await loadOrBuildAnn(store, fitted),
-    lexical,
-  });
+  lap('lexical index', allDocs.length);
+  const ann = await loadOrBuildAnn(store, fitted);
+  lap('nearest-neighbour index', allDocs.length);
+  const index = SearchIndex.build(allDocs, { fitted, ann, lexical });
+  lap('search index', allDocs.length);
   // The analysis covers each paper once: a paper held by several corpora (same id, or the same
   // paper recognised across sources) counts by its first record.
   const seen = new Set<string>();
@@ -196,7 +219,7 @@ export async function openAnalysis(
   const key = `analysis@${inputHash}${opts.similarPrecomputeMax === undefined ? '' : `-s${opts.similarPrecomputeMax}`}`;
   const similarInput: SimilarInput = { ids: docs.map((d) => d.id), texts, vectors, dim };
   // The ANN index over every record serves the analysed papers when they are all of them.
-  const ann = vectors === fitted.vectors ? index.ann : null;
+  const searchAnn = vectors === fitted.vectors ? index.ann : null;
   if (!opts.rebuild) {
     const saved = await getChunks(store, key);
     if (saved) {
@@ -204,9 +227,10 @@ export async function openAnalysis(
         const data = decodeAnalysis(saved);
         if (data.version === ANALYSIS_VERSION) {
           attachEntities(index, allDocs, data);
+          lap('saved analysis', docs.length);
           return withLazyParts(
             { data, docs, index, similarInput, computed: false },
-            ann,
+            searchAnn,
             undefined,
             opts.similarSlices,
           );
@@ -231,7 +255,7 @@ export async function openAnalysis(
   attachEntities(index, allDocs, data);
   return withLazyParts(
     { data, docs, index, similarInput, computed: true },
-    ann,
+    searchAnn,
     authors,
     opts.similarSlices,
   );

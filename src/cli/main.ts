@@ -447,6 +447,11 @@ async function serveUntilSignal(
       if (p.done === 1) info('confscope: analysing the papers (once; saved in the database)');
       info(`  [${p.done}/${p.total}] ${p.step} done`);
     },
+    // Steps of a large corpus's start that take a while (a million papers: minutes).
+    onOpen: (p) => {
+      if (p.ms >= 1000)
+        info(`confscope: opening: ${p.step} (${p.papers} papers) in ${(p.ms / 1000).toFixed(1)} s`);
+    },
   });
   info(
     `confscope: serving on ${server.url} (API at ${server.url}/api, ready in ${(performance.now() - t0).toFixed(0)} ms; Ctrl-C stops)`,

@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
-import { openAnalysis, type AnalysisProgress } from '../app/analysis.js';
+import { openAnalysis, type AnalysisProgress, type OpenProgress } from '../app/analysis.js';
 import { corporaSignature } from '../app/saved-index.js';
 import type { Store } from '../store/types.js';
 import type { OpenAPIHono } from '@hono/zod-openapi';
@@ -36,6 +36,8 @@ export async function startServer(
     host: string;
     webRoot?: string;
     onProgress?: (p: AnalysisProgress) => void;
+    /** Each step of opening the database at start (see openAnalysis). */
+    onOpen?: (p: OpenProgress) => void;
     /** Turns on the write endpoints (ingest, enrich), which then require this bearer token. */
     writeToken?: string | null;
     /**
@@ -53,9 +55,12 @@ export async function startServer(
   let app: OpenAPIHono;
   let served = '';
   let building: Promise<void> | undefined;
-  const rebuild = async (onProgress?: (p: AnalysisProgress) => void) => {
+  const rebuild = async (
+    onProgress?: (p: AnalysisProgress) => void,
+    onOpen?: (p: OpenProgress) => void,
+  ) => {
     const before = await corporaSignature(store);
-    const analysis = await openAnalysis(store, { onProgress });
+    const analysis = await openAnalysis(store, { onProgress, ...(onOpen ? { onOpen } : {}) });
     const corpora = await store.listCorpora();
     app = createApp({
       analysis,
@@ -67,12 +72,15 @@ export async function startServer(
     served = before;
   };
   // One rebuild at a time; a request for another while one runs waits for it, then runs.
-  const build = async (onProgress?: (p: AnalysisProgress) => void): Promise<void> => {
+  const build = async (
+    onProgress?: (p: AnalysisProgress) => void,
+    onOpen?: (p: OpenProgress) => void,
+  ): Promise<void> => {
     while (building) await building;
-    building = rebuild(onProgress).finally(() => (building = undefined));
+    building = rebuild(onProgress, onOpen).finally(() => (building = undefined));
     return building;
   };
-  await build(opts.onProgress);
+  await build(opts.onProgress, opts.onOpen);
   let watcher: NodeJS.Timeout | undefined;
   if (opts.watchMs) {
     watcher = setInterval(() => {
