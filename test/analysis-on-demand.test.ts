@@ -217,14 +217,17 @@ describe('the on-demand index does not hold up the server', () => {
 
 describe('saved analysis encoding', () => {
   it('reads back exactly what it wrote, in one chunk or many', () => {
+    // Authors are compared as what they read (the decoded table holds lines, not objects).
+    const plain = (d: Analysis['data']) => ({ ...d, authors: [...d.authors] });
     const one = encodeAnalysis(exact.data);
     expect(one).toHaveLength(1);
-    expect(decodeAnalysis(one)).toEqual(exact.data);
+    expect(plain(decodeAnalysis(one))).toEqual(plain(exact.data));
+    expect(exact.data.authors.length).toBeGreaterThan(1000);
     const many = encodeAnalysis(onDemand.data, 10_000);
     expect(many.length).toBeGreaterThan(20);
     // Every chunk ends a line: no line is split between two.
     for (const c of many) expect(c[c.length - 1]).toBe(10);
-    expect(decodeAnalysis(many)).toEqual(onDemand.data);
+    expect(plain(decodeAnalysis(many))).toEqual(plain(onDemand.data));
     expect(() => decodeAnalysis([Buffer.from('{"version":2}\n["bogus",1]\n')])).toThrow();
     expect(() => decodeAnalysis([])).toThrow();
   });

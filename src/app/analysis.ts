@@ -18,6 +18,7 @@ import {
 } from '../analysis/similar.js';
 import { buildTopics, type Topic, type TopicAssignment } from '../analysis/topics.js';
 import { SearchIndex, type SearchDoc } from '../index/search.js';
+import { AuthorTable, nameWords, type SavedAuthor } from './author-table.js';
 import { HnswIndex } from '../index/ann.js';
 import type { Store } from '../store/types.js';
 import { loadOrBuildAnn, loadOrFitLsa } from './embeddings.js';
@@ -56,14 +57,8 @@ export interface AnalysisData {
   topics: Topic[];
   assignments: Record<string, TopicAssignment>;
   map: { coords: Record<string, [number, number]>; labels: MapLabelPosition[] };
-  authors: {
-    key: string;
-    name: string;
-    variants: string[];
-    papers: string[];
-    coauthors: { key: string; name: string; count: number }[];
-    community: number;
-  }[];
+  /** Most papers first; read on demand from a saved analysis (see AuthorTable). */
+  authors: AuthorTable;
   communities: { id: number; size: number; members: string[] }[];
 }
 
@@ -302,14 +297,17 @@ export function encodeAnalysis(
   return chunks;
 }
 
+/** How a saved author's line starts (see encodeAnalysis). */
+const AUTHOR_LINE = Buffer.from('["authors",');
+
 /** Read what encodeAnalysis wrote (throws on anything else). */
 export function decodeAnalysis(chunks: readonly Uint8Array[]): AnalysisData {
   let data: AnalysisData | undefined;
   for (const c of chunks) {
     const b = Buffer.from(c.buffer, c.byteOffset, c.byteLength);
     for (let start = 0, nl = b.indexOf(10); nl >= 0; start = nl + 1, nl = b.indexOf(10, start)) {
-      const v = JSON.parse(b.toString('utf8', start, nl)) as unknown;
       if (!data) {
+        const v = JSON.parse(b.toString('utf8', start, nl)) as unknown;
         const { mapLabels, ...head } = v as Omit<
           AnalysisData,
           'similar' | 'entities' | 'assignments' | 'map' | 'authors' | 'communities'
@@ -320,17 +318,25 @@ export function decodeAnalysis(chunks: readonly Uint8Array[]): AnalysisData {
           entities: {},
           assignments: {},
           map: { coords: {}, labels: mapLabels },
-          authors: [],
+          authors: AuthorTable.lazy(),
           communities: [],
         };
         continue;
       }
-      const [kind, a, value] = v as [string, unknown, unknown];
+      // Authors are most of a large analysis: indexed now, parsed when asked for.
+      if (b.compare(AUTHOR_LINE, 0, AUTHOR_LINE.length, start, start + AUTHOR_LINE.length) === 0) {
+        data.authors.addLine(b, start, nl);
+        continue;
+      }
+      const [kind, a, value] = JSON.parse(b.toString('utf8', start, nl)) as [
+        string,
+        unknown,
+        unknown,
+      ];
       if (kind === 'similar') data.similar[a as string] = value as SimilarPaper[];
       else if (kind === 'entities') data.entities[a as string] = value as Entities;
       else if (kind === 'assignments') data.assignments[a as string] = value as TopicAssignment;
       else if (kind === 'coords') data.map.coords[a as string] = value as [number, number];
-      else if (kind === 'authors') data.authors.push(a as AnalysisData['authors'][number]);
       else if (kind === 'communities')
         data.communities.push(a as AnalysisData['communities'][number]);
       else throw new Error(`unknown line kind ${kind}`);
@@ -402,16 +408,18 @@ export function computeAnalysis(
     return { coords: Object.fromEntries(coords), labels };
   });
   const authorData = lap('authors', () => ({
-    authors: authors.authors.map((a) => ({
-      key: a.key,
-      name: a.name,
-      variants: a.variants,
-      papers: a.papers,
-      // The most frequent only: prolific authors of a large corpus have thousands, which made
-      // the saved analysis of 100k papers 0.8 GB, 98 % of it co-author lists.
-      coauthors: a.coauthors.slice(0, SAVED_COAUTHORS),
-      community: a.community,
-    })),
+    authors: AuthorTable.of(
+      authors.authors.map((a) => ({
+        key: a.key,
+        name: a.name,
+        variants: a.variants,
+        papers: a.papers,
+        // The most frequent only: prolific authors of a large corpus have thousands, which made
+        // the saved analysis of 100k papers 0.8 GB, 98 % of it co-author lists.
+        coauthors: a.coauthors.slice(0, SAVED_COAUTHORS),
+        community: a.community,
+      })),
+    ),
     communities: authors.communities.map((c) => ({ id: c.id, size: c.size, members: c.members })),
   }));
   return {
@@ -465,23 +473,10 @@ export async function findExperts(a: Analysis, query: string, limit = 10): Promi
 }
 
 /** Find an author by name or key: exact key first, then every name containing the words. */
-export function findAuthors(a: Analysis, name: string): AnalysisData['authors'] {
-  const words = name
-    .normalize('NFKD')
-    .replace(/\p{M}/gu, '')
-    .toLowerCase()
-    .split(/[^a-z0-9]+/)
-    .filter(Boolean);
-  const exact = a.data.authors.filter((x) => x.key === name);
-  if (exact.length) return exact;
-  return a.data.authors.filter((x) => {
-    const hay = [x.name, ...x.variants]
-      .join(' ')
-      .normalize('NFKD')
-      .replace(/\p{M}/gu, '')
-      .toLowerCase();
-    return words.every((w) => hay.split(/[^a-z0-9]+/).includes(w));
-  });
+export function findAuthors(a: Analysis, name: string): SavedAuthor[] {
+  const exact = a.data.authors.get(name);
+  if (exact) return [exact];
+  return a.data.authors.withWords(nameWords(name));
 }
 
 /** The map drawn as SVG (and PNG), coloured by broad area, labelled at one level. */

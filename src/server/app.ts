@@ -453,7 +453,7 @@ export function createApp(deps: AppDeps): OpenAPIHono {
     }),
     (c) => {
       const { q, limit } = c.req.valid('query');
-      const found = q.trim() ? findAuthors(analysis, q) : data.authors;
+      const found = q.trim() ? findAuthors(analysis, q) : data.authors.first(limit);
       return c.json(
         found.slice(0, limit).map((a) => ({ key: a.key, name: a.name, papers: a.papers.length })),
         200,
@@ -475,7 +475,7 @@ export function createApp(deps: AppDeps): OpenAPIHono {
     }),
     (c) => {
       const { key } = c.req.valid('param');
-      const a = data.authors.find((x) => x.key === key);
+      const a = data.authors.get(key);
       if (!a) throw new HTTPException(404, { message: `no author with key "${key}"` });
       const counts = new Map<string, number>();
       for (const p of a.papers) {
