@@ -13,6 +13,7 @@ import {
   recommend,
   similarPapers,
   type Analysis,
+  type OpenProgress,
 } from '../src/app/analysis.js';
 import { ingestFile, openStore } from '../src/app/index.js';
 import { ApproxSimilarity } from '../src/analysis/similar.js';
@@ -74,7 +75,24 @@ describe('similar papers on demand', () => {
   });
 
   it('loads the saved on-demand analysis without recomputing it', async () => {
-    const again = await openAnalysis(store, { similarPrecomputeMax: 100 });
+    const steps: OpenProgress[] = [];
+    const again = await openAnalysis(store, {
+      similarPrecomputeMax: 100,
+      onOpen: (p) => steps.push(p),
+    });
+    // Each step of opening once, in order, timed, and the saved analysis read (not recomputed).
+    expect(steps.map((p) => p.step)).toEqual([
+      'papers',
+      'vectors',
+      'lexical index',
+      'nearest-neighbour index',
+      'search index',
+      'saved analysis',
+    ]);
+    for (const p of steps) {
+      expect(p.ms).toBeGreaterThanOrEqual(0);
+      expect(p.papers).toBe(again.docs.length);
+    }
     expect(again.computed).toBe(false);
     expect(again.data.similarOnDemand).toBe(true);
     expect(again.approximateState()).toEqual({ state: 'idle', builds: 0 });
