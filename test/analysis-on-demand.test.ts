@@ -86,6 +86,7 @@ describe('similar papers on demand', () => {
       'vectors',
       'lexical index',
       'nearest-neighbour index',
+      'author index',
       'search index',
       'saved analysis',
     ]);

@@ -10,7 +10,9 @@ import {
   getChunked,
   putChunked,
   docsFingerprint,
+  loadAuthorIndex,
   loadLexical,
+  loadOrBuildAuthorIndex,
   loadOrBuildLexical,
   getLarge,
   putLarge,
@@ -18,6 +20,7 @@ import {
   savedMatrix,
 } from '../src/app/saved-index.js';
 import { loadOrFitLsa } from '../src/app/embeddings.js';
+import { AuthorIndex } from '../src/index/author-index.js';
 import { LexicalIndex } from '../src/index/lexical.js';
 import { SearchIndex, type SearchDoc } from '../src/index/search.js';
 import { listingById } from './helpers.js';
@@ -125,6 +128,52 @@ for (const backend of ['sqlite', 'postgres'] as TestBackend[]) {
         expect(answers(again.index)).toEqual(answers(first.index));
         // Other papers (another fingerprint) rebuild.
         expect((await loadOrBuildLexical(store, many, 'sig2')).loaded).toBe(false);
+      } finally {
+        await store.close();
+      }
+    });
+  });
+
+  describe(`saved author index (${backend})`, () => {
+    it('is saved for a large corpus once, read back answering the same, never for other papers or damaged', async () => {
+      useBackend(backend);
+      const store = await openTestStore(join(dir, `a${n++}.db`));
+      try {
+        // Eight copies of the listing: above the save threshold.
+        const many = Array.from({ length: 8 }, (_, c) =>
+          docs.map((d) => ({ ...d, corpus: `c${c}` })),
+        ).flat();
+        const first = await loadOrBuildAuthorIndex(store, many, 'fpA');
+        expect(first.loaded).toBe(false);
+        const again = await loadOrBuildAuthorIndex(store, many, 'fpA');
+        expect(again.loaded).toBe(true);
+        expect(again.index.toParts()).toEqual(first.index.toParts());
+        // Search with one read back ranks as with a fresh one (author filters, names in queries).
+        const a = SearchIndex.build(docs);
+        const b = SearchIndex.build(docs, {
+          authors: AuthorIndex.fromParts(new AuthorIndex(docs).toParts()),
+        });
+        for (const q of ['author:bengio', 'yoshua bengio generative', 'author:"cho jui hsieh"']) {
+          const ra = await a.search(q, { mode: 'lexical', limit: 20 });
+          const rb = await b.search(q, { mode: 'lexical', limit: 20 });
+          expect(
+            rb.hits.map((h) => [h.id, h.score]),
+            q,
+          ).toEqual(ra.hits.map((h) => [h.id, h.score]));
+          expect(rb.total, q).toBe(ra.total);
+        }
+        expect(() => SearchIndex.build(docs, { authors: again.index })).toThrow(/other documents/);
+        expect(await loadAuthorIndex(store, 'fpB')).toBeNull();
+        expect((await loadOrBuildAuthorIndex(store, many, 'fpB')).loaded).toBe(false);
+        // A damaged chunk: not used.
+        const ptr = JSON.parse(
+          Buffer.from((await store.getModel('author-index')) ?? new Uint8Array()).toString(),
+        ) as { chunks: Record<string, string[]> };
+        await store.putModel(ptr.chunks.papers?.[0] ?? '', new Uint8Array(8));
+        expect(await loadAuthorIndex(store, 'fpB')).toBeNull();
+        // A small corpus is not saved.
+        expect((await loadOrBuildAuthorIndex(store, docs, 'fpC')).loaded).toBe(false);
+        expect((await loadOrBuildAuthorIndex(store, docs, 'fpC')).loaded).toBe(false);
       } finally {
         await store.close();
       }

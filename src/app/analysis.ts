@@ -27,6 +27,7 @@ import {
   corporaSignature,
   docsFingerprint,
   getChunks,
+  loadOrBuildAuthorIndex,
   loadOrBuildLexical,
   putChunks,
   savedMatrix,
@@ -149,6 +150,7 @@ export interface OpenProgress {
     | 'vectors'
     | 'lexical index'
     | 'nearest-neighbour index'
+    | 'author index'
     | 'search index'
     | 'saved analysis';
   ms: number;
@@ -192,7 +194,9 @@ export async function openAnalysis(
   lap('lexical index', allDocs.length);
   const ann = await loadOrBuildAnn(store, fitted);
   lap('nearest-neighbour index', allDocs.length);
-  const index = SearchIndex.build(allDocs, { fitted, ann, lexical });
+  const { index: authorIndex } = await loadOrBuildAuthorIndex(store, allDocs, fp);
+  lap('author index', allDocs.length);
+  const index = SearchIndex.build(allDocs, { fitted, ann, lexical, authors: authorIndex });
   lap('search index', allDocs.length);
   // The analysis covers each paper once: a paper held by several corpora (same id, or the same
   // paper recognised across sources) counts by its first record.

@@ -10,6 +10,7 @@
 // the index is rebuilt.
 
 import { createHash } from 'node:crypto';
+import { AUTHOR_INDEX_FORMAT, AuthorIndex, type AuthorIndexParts } from '../index/author-index.js';
 import { LEXICAL_FORMAT, LexicalIndex, type LexicalParts } from '../index/lexical.js';
 import type { SearchDoc } from '../index/search.js';
 import { SearchIndex } from '../index/search.js';
@@ -86,7 +87,10 @@ export async function putChunked(
  * the total, so each chunk is copied in as it is read and dropped: joining them all at the end
  * held every index twice while a large corpus opened (2 GB more at a million papers).
  */
-export async function getChunked(store: Store, keys: readonly string[]): Promise<ArrayBuffer | null> {
+export async function getChunked(
+  store: Store,
+  keys: readonly string[],
+): Promise<ArrayBuffer | null> {
   const first = keys.length ? await store.getModel(keys[0] ?? '') : null;
   if (!first) return null;
   const last = keys.length > 1 ? await store.getModel(keys[keys.length - 1] ?? '') : first;
@@ -245,6 +249,69 @@ export async function saveLexical(
     fieldMask: bytesOf(p.fieldMask),
     impact: bytesOf(p.impact),
   });
+}
+
+const AUTHORS_POINTER = 'author-index';
+
+/** The saved author index of exactly these papers, or null (none, another version, damaged). */
+export async function loadAuthorIndex(
+  store: Store,
+  fingerprint: string,
+): Promise<AuthorIndex | null> {
+  const saved = await loadParts(store, AUTHORS_POINTER, fingerprint);
+  const header = saved?.header as AuthorIndexParts['header'] | undefined;
+  if (!saved || header?.format !== AUTHOR_INDEX_FORMAT) return null;
+  try {
+    const { part } = saved;
+    const text = async (p: string) => Buffer.from(await part(p)).toString('utf8');
+    return AuthorIndex.fromParts({
+      header,
+      keys: await text('keys'),
+      displays: await text('displays'),
+      start: new Uint32Array(await part('start')),
+      papers: new Uint32Array(await part('papers')),
+      words: await text('words'),
+      wordStart: new Uint32Array(await part('wordStart')),
+      wordEntries: new Uint32Array(await part('wordEntries')),
+    });
+  } catch {
+    return null; // inconsistent: rebuilt by the caller
+  }
+}
+
+/** Save the author index under this fingerprint and blank the one saved before. */
+export async function saveAuthorIndex(
+  store: Store,
+  fingerprint: string,
+  index: AuthorIndex,
+): Promise<void> {
+  const p = index.toParts();
+  await saveParts(store, AUTHORS_POINTER, fingerprint, p.header, {
+    keys: Buffer.from(p.keys, 'utf8'),
+    displays: Buffer.from(p.displays, 'utf8'),
+    start: bytesOf(p.start),
+    papers: bytesOf(p.papers),
+    words: Buffer.from(p.words, 'utf8'),
+    wordStart: bytesOf(p.wordStart),
+    wordEntries: bytesOf(p.wordEntries),
+  });
+}
+
+/**
+ * The author index of these papers: saved with the lexical index above SAVE_LEXICAL_ABOVE
+ * papers (building it takes 15 s at a million papers, reading it back about one).
+ */
+export async function loadOrBuildAuthorIndex(
+  store: Store,
+  docs: readonly SearchDoc[],
+  fp: string,
+): Promise<{ index: AuthorIndex; loaded: boolean }> {
+  if (docs.length <= SAVE_LEXICAL_ABOVE) return { index: new AuthorIndex(docs), loaded: false };
+  const saved = await loadAuthorIndex(store, fp);
+  if (saved && saved.paperCount === docs.length) return { index: saved, loaded: true };
+  const index = new AuthorIndex(docs);
+  await saveAuthorIndex(store, fp, index);
+  return { index, loaded: false };
 }
 
 const VECTORS_POINTER = 'vector-matrix';

@@ -49,6 +49,67 @@ describe('AuthorIndex', () => {
   });
 });
 
+describe('AuthorIndex saved as parts', () => {
+  /** Everything the index answers, for comparing two. */
+  function answers(ix: AuthorIndex, words: string[]) {
+    const entries = Array.from({ length: ix.size }, (_, e) => ({
+      key: ix.key(e),
+      display: ix.display(e),
+      papers: [...ix.papersOf(e)],
+      get: ix.get(ix.key(e)),
+    }));
+    return {
+      size: ix.size,
+      papers: ix.paperCount,
+      entries,
+      words: words.map((w) => ix.withWord(w)),
+    };
+  }
+
+  it('reads back an index that answers exactly as the one saved (real listing, odd names)', () => {
+    const listing = readFileSync(
+      new URL('../../data/iclr2020/listing.md', import.meta.url),
+      'utf8',
+    );
+    const docs = [
+      ...parseListing(listing, 'listing.md').records,
+      // Display names with a line break, quotes, a backslash, non-ASCII; a name with no key.
+      { authors: ['Ann\nLee', 'Zoë "Q" O\'Neil\\', '🙂', 'Łukasz Kaiser'] },
+      { authors: [] },
+    ];
+    const ix = new AuthorIndex(docs);
+    const round = AuthorIndex.fromParts(ix.toParts());
+    const words = ['bengio', 'lee', 'ann', 'zoe', 'o', 'neil', 'lukasz', 'kaiser', 'nobody'];
+    expect(answers(round, words)).toEqual(answers(ix, words));
+    expect(round.paperCount).toBe(docs.length);
+    expect(round.display(round.get('ann lee') ?? -1)).toBe('Ann\nLee');
+    expect(round.display(round.get('zoe q o neil') ?? -1)).toBe('Zoë "Q" O\'Neil\\');
+    // The empty index too.
+    expect(answers(AuthorIndex.fromParts(new AuthorIndex([]).toParts()), ['x'])).toEqual(
+      answers(new AuthorIndex([]), ['x']),
+    );
+  });
+
+  it('refuses parts that do not fit together', () => {
+    const p = new AuthorIndex([
+      { authors: ['Ann Lee', 'Bo Li'] },
+      { authors: ['Bo Li'] },
+    ]).toParts();
+    expect(() => AuthorIndex.fromParts(p)).not.toThrow();
+    const bad = [
+      { ...p, header: { ...p.header, format: p.header.format + 1 } },
+      { ...p, keys: 'ann lee' },
+      { ...p, displays: '["Ann Lee"]' },
+      { ...p, displays: '{}' },
+      { ...p, papers: p.papers.subarray(1) },
+      { ...p, start: p.start.subarray(1) },
+      { ...p, words: 'ann\nlee' },
+      { ...p, wordEntries: p.wordEntries.subarray(1) },
+    ];
+    for (const b of bad) expect(() => AuthorIndex.fromParts(b)).toThrow(/inconsistent/);
+  });
+});
+
 describe('authorKey', () => {
   it('folds case, diacritics and punctuation to single spaces', () => {
     expect(authorKey('Yoshua Bengio')).toBe('yoshua bengio');

@@ -19,6 +19,24 @@ export function authorKey(name: string): string {
     .trim();
 }
 
+/** Version of AuthorIndex.toParts's layout (saved in the store, see loadAuthorIndex). */
+export const AUTHOR_INDEX_FORMAT = 1;
+
+/** An AuthorIndex as saved: string tables and typed arrays (see toParts). */
+export interface AuthorIndexParts {
+  header: { format: number; papers: number; entries: number; pairs: number; words: number };
+  /** Keys, one a line (a key is words of [a-z0-9] and single spaces). */
+  keys: string;
+  /** Display names, a JSON array (a name may hold any character). */
+  displays: string;
+  start: Uint32Array;
+  papers: Uint32Array;
+  /** Words, one a line, and the entries of word w: wordEntries[wordStart[w] .. wordStart[w+1]). */
+  words: string;
+  wordStart: Uint32Array;
+  wordEntries: Uint32Array;
+}
+
 export class AuthorIndex {
   private readonly ids = new Map<string, number>();
   private readonly keys: string[] = [];
@@ -27,9 +45,44 @@ export class AuthorIndex {
   private readonly start: Uint32Array;
   private readonly papers: Uint32Array;
   private readonly byWord = new Map<string, number[]>();
+  /** Number of papers indexed. */
+  readonly paperCount: number;
 
   /** Index the authors of these papers (by position); a name's first spelling is its display. */
-  constructor(docs: readonly { authors: readonly string[] }[]) {
+  constructor(docs: readonly { authors: readonly string[] }[], saved?: AuthorIndexParts) {
+    this.paperCount = saved ? saved.header.papers : docs.length;
+    if (saved) {
+      // Read back (see fromParts): the tables as saved, the maps made from them.
+      const keys = saved.header.entries ? saved.keys.split('\n') : [];
+      const displays = JSON.parse(saved.displays) as unknown;
+      const words = saved.header.words ? saved.words.split('\n') : [];
+      const h = saved.header;
+      const ok =
+        h.format === AUTHOR_INDEX_FORMAT &&
+        keys.length === h.entries &&
+        Array.isArray(displays) &&
+        displays.length === h.entries &&
+        saved.start.length === h.entries + 1 &&
+        saved.start[h.entries] === h.pairs &&
+        saved.papers.length === h.pairs &&
+        words.length === h.words &&
+        saved.wordStart.length === h.words + 1 &&
+        saved.wordStart[h.words] === saved.wordEntries.length;
+      if (!ok) throw new Error('saved author index is inconsistent or of another format');
+      keys.forEach((k, e) => {
+        this.ids.set(k, e);
+        this.keys.push(k);
+        this.displays.push(String(displays[e]));
+      });
+      words.forEach((w, i) => {
+        this.byWord.set(w, [
+          ...saved.wordEntries.subarray(saved.wordStart[i], saved.wordStart[i + 1]),
+        ]);
+      });
+      this.start = saved.start;
+      this.papers = saved.papers;
+      return;
+    }
     let entryOf: Uint32Array = new Uint32Array(1024);
     let paperOf: Uint32Array = new Uint32Array(1024);
     let pairs = 0;
@@ -106,6 +159,36 @@ export class AuthorIndex {
   /** Entries with this word in their name. */
   withWord(word: string): readonly number[] {
     return this.byWord.get(word) ?? [];
+  }
+
+  /** The index as tables to save (the store keeps it with the lexical index: see saved-index). */
+  toParts(): AuthorIndexParts {
+    const words = [...this.byWord.keys()];
+    const wordStart = new Uint32Array(words.length + 1);
+    words.forEach((w, i) => (wordStart[i + 1] = (wordStart[i] ?? 0) + this.withWord(w).length));
+    const wordEntries = new Uint32Array(wordStart[words.length] ?? 0);
+    words.forEach((w, i) => wordEntries.set(this.withWord(w), wordStart[i]));
+    return {
+      header: {
+        format: AUTHOR_INDEX_FORMAT,
+        papers: this.paperCount,
+        entries: this.keys.length,
+        pairs: this.papers.length,
+        words: words.length,
+      },
+      keys: this.keys.join('\n'),
+      displays: JSON.stringify(this.displays),
+      start: this.start,
+      papers: this.papers,
+      words: words.join('\n'),
+      wordStart,
+      wordEntries,
+    };
+  }
+
+  /** An index read back from toParts (throws when the parts do not fit together). */
+  static fromParts(parts: AuthorIndexParts): AuthorIndex {
+    return new AuthorIndex([], parts);
   }
 }
 

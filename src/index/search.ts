@@ -135,13 +135,14 @@ export class SearchIndex {
     lsaVectors: Float32Array,
     extra: VectorSet[],
     lexical?: LexicalIndex,
+    authors?: AuthorIndex,
   ) {
     this.docs = docs;
     this.lsa = lsa;
     this.lsaVectors = lsaVectors;
     this.extra = extra;
     this.lexical = lexical ?? SearchIndex.buildLexical(docs);
-    this.authors = new AuthorIndex(docs);
+    this.authors = authors ?? new AuthorIndex(docs);
     // Made now rather than at the first filtered query (0.3 s at a million papers).
     this.column('track');
     this.column('corpus');
@@ -186,6 +187,8 @@ export class SearchIndex {
       ann?: HnswIndex | null;
       /** The lexical index of these documents, in this order (e.g. loaded from the store). */
       lexical?: LexicalIndex;
+      /** Their author index, likewise. */
+      authors?: AuthorIndex;
       /** Score only the best lexical matches above this many papers (default PRUNE_ABOVE_DOCS). */
       pruneAbove?: number;
       /** Best lexical matches scored semantically with the ANN's (default ANN_LEXICAL_CANDIDATES). */
@@ -200,7 +203,16 @@ export class SearchIndex {
       );
     if (opts.lexical && opts.lexical.size !== docs.length)
       throw new Error('the lexical index given was built over other documents');
-    const index = new SearchIndex(docs, model, vectors, opts.extra ?? [], opts.lexical);
+    if (opts.authors && opts.authors.paperCount !== docs.length)
+      throw new Error('the author index given was built over other documents');
+    const index = new SearchIndex(
+      docs,
+      model,
+      vectors,
+      opts.extra ?? [],
+      opts.lexical,
+      opts.authors,
+    );
     index.annIndex =
       opts.ann !== undefined
         ? opts.ann
