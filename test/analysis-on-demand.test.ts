@@ -17,7 +17,7 @@ import {
 } from '../src/app/analysis.js';
 import { ingestFile, openStore } from '../src/app/index.js';
 import { ApproxSimilarity } from '../src/analysis/similar.js';
-import { createApp } from '../src/server/app.js';
+import { createApp, mapSample } from '../src/server/app.js';
 import { serve } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
@@ -231,6 +231,45 @@ describe('the on-demand index does not hold up the server', () => {
     } finally {
       release();
     }
+  });
+});
+
+describe('the map of a large corpus', () => {
+  it('sends a fixed random sample of at most mapPointsMax points, and the total', async () => {
+    const app = (max: number) =>
+      createApp({ analysis: exact, corpora: [], version: 'test', mapPointsMax: max });
+    type Body = { points: { id: string; x: number }[]; total: number };
+    const all = (await (await app(100_000).request('/api/map')).json()) as Body;
+    expect(all.total).toBe(exact.docs.length);
+    expect(all.points).toHaveLength(exact.docs.length);
+    const r = await app(50).request('/api/map');
+    expect(r.status).toBe(200);
+    const some = (await r.json()) as Body;
+    expect(some.total).toBe(exact.docs.length);
+    expect(some.points).toHaveLength(50);
+    // Points as in the whole map, in its order, each once; the same sample on another start.
+    const order = new Map(all.points.map((p, i) => [p.id, i]));
+    const at = some.points.map((p) => order.get(p.id) ?? -1);
+    expect(at.every((i, k) => i >= 0 && (k === 0 || i > (at[k - 1] ?? 0)))).toBe(true);
+    for (const p of some.points) expect(p).toEqual(all.points[order.get(p.id) ?? -1]);
+    expect(await (await app(50).request('/api/map')).json()).toEqual(some);
+    // Spread over the corpus, not its first papers.
+    expect(Math.max(...at)).toBeGreaterThan(exact.docs.length / 2);
+  });
+
+  it('mapSample: everything up to max, else max distinct positions spread evenly', () => {
+    expect(mapSample(5, 10)).toEqual([0, 1, 2, 3, 4]);
+    const s = mapSample(100_000, 10_000);
+    expect(s).toHaveLength(10_000);
+    expect(new Set(s).size).toBe(10_000);
+    expect(s.every((v, i) => v >= 0 && v < 100_000 && (i === 0 || v > (s[i - 1] ?? 0)))).toBe(true);
+    // About a tenth of the sample in each tenth of the range.
+    for (let d = 0; d < 10; d++) {
+      const inDecile = s.filter((v) => Math.floor(v / 10_000) === d).length;
+      expect(inDecile).toBeGreaterThan(900);
+      expect(inDecile).toBeLessThan(1100);
+    }
+    expect(mapSample(100_000, 10_000)).toEqual(s);
   });
 });
 

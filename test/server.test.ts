@@ -202,9 +202,11 @@ describe('HTTP API', () => {
 
     const map = (await get('/api/map')).json() as {
       points: { x: number; y: number }[];
+      total: number;
       labels: unknown[];
     };
     expect(map.points).toHaveLength(687);
+    expect(map.total).toBe(687);
     for (const p of map.points) expect(p.x >= 0 && p.x <= 1 && p.y >= 0 && p.y <= 1).toBe(true);
     expect(map.labels.length).toBeGreaterThan(10);
 

@@ -3,6 +3,7 @@
 
 import { OpenAPIHono, createRoute, type z } from '@hono/zod-openapi';
 import { HTTPException } from 'hono/http-exception';
+import { mulberry32 } from '../core/random.js';
 import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
 import { timeout } from 'hono/timeout';
@@ -62,10 +63,33 @@ export interface AppDeps {
    * built (default SIMILAR_WAIT_MS) before it is answered 503 with Retry-After.
    */
   similarWaitMs?: number;
+  /** Most points /api/map sends (default MAP_POINTS_MAX). */
+  mapPointsMax?: number;
 }
 
 /** See AppDeps.similarWaitMs: well inside the read timeout (LIMITS.requestMs), so no 504. */
 export const SIMILAR_WAIT_MS = 5_000;
+
+/** Most points /api/map sends (a seeded sample of the papers above it; see mapSample). */
+export const MAP_POINTS_MAX = 100_000;
+
+/**
+ * Positions 0 … n-1, or `max` of them chosen at random with a fixed seed (partial
+ * Fisher–Yates), in ascending order: the same sample on every start.
+ */
+export function mapSample(n: number, max: number): number[] {
+  if (n <= max) return Array.from({ length: n }, (_, i) => i);
+  const rand = mulberry32(0x6d6170);
+  const pos = new Uint32Array(n);
+  for (let i = 0; i < n; i++) pos[i] = i;
+  for (let i = 0; i < max; i++) {
+    const j = i + Math.floor(rand() * (n - i));
+    const t = pos[i] ?? 0;
+    pos[i] = pos[j] ?? 0;
+    pos[j] = t;
+  }
+  return [...pos.subarray(0, max)].sort((a, b) => a - b);
+}
 
 /** Seconds a client is told to wait before asking again (503 answers). */
 const RETRY_AFTER_S = 5;
@@ -421,23 +445,31 @@ export function createApp(deps: AppDeps): OpenAPIHono {
       responses: json200(MapResponseSchema),
     }),
     (c) => {
-      // The map never changes while the server runs: build it once, on first request.
-      mapBody ??= {
-        points: Object.entries(data.map.coords).map(([id, [x, y]]) => {
-          const d = byId.get(id);
-          const a = data.assignments[id];
-          return {
-            id,
-            x,
-            y,
-            broad: a?.broad ?? '',
-            fine: a?.fine ?? '',
-            track: d?.track ?? null,
-            title: d?.title ?? null,
-          };
-        }),
-        labels: data.map.labels,
-      };
+      // The map never changes while the server runs: made once, on first request. Above
+      // MAP_POINTS_MAX papers, a sample: a million points are 300 MB of JSON (serialising them
+      // ran the server out of memory) and more than a browser draws.
+      if (mapBody === undefined) {
+        const ids = Object.keys(data.map.coords);
+        mapBody = {
+          points: mapSample(ids.length, deps.mapPointsMax ?? MAP_POINTS_MAX).map((i) => {
+            const id = ids[i] ?? '';
+            const [x, y] = data.map.coords[id] ?? [0, 0];
+            const d = byId.get(id);
+            const a = data.assignments[id];
+            return {
+              id,
+              x,
+              y,
+              broad: a?.broad ?? '',
+              fine: a?.fine ?? '',
+              track: d?.track ?? null,
+              title: d?.title ?? null,
+            };
+          }),
+          total: ids.length,
+          labels: data.map.labels,
+        };
+      }
       return c.json(mapBody, 200);
     },
   );

@@ -245,6 +245,8 @@ export const MapResponseSchema = z
         title: z.string().nullable(),
       }),
     ),
+    /** Papers on the map; above MAP_POINTS_MAX, `points` is a seeded random sample of them. */
+    total: z.number().int(),
     labels: z.array(
       z.object({
         topicId: z.string(),

@@ -420,6 +420,12 @@ function MapView({ data, loc }: { data: MapData; loc: Loc }) {
             </button>
           )}
         </div>
+        {data.total > data.points.length && (
+          <p class="muted small">
+            Showing a random sample of {data.points.length.toLocaleString('en')} of the{' '}
+            {data.total.toLocaleString('en')} papers.
+          </p>
+        )}
         <fieldset class="segmented">
           <legend>Colour by</legend>
           {(['area', 'track'] as const).map((c) => (
