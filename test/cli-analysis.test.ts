@@ -98,6 +98,13 @@ describe('analysis CLI', () => {
     }[];
     expect(authors.map((a) => a.name)).toEqual(['Yoshua Bengio']);
     expect(authors[0]?.papers).toHaveLength(5);
+    // A common name: the first 20 shown, the rest counted.
+    const wangs = json(['author', 'wang']) as { name: string }[];
+    expect(wangs).toHaveLength(20);
+    const text = run(['author', 'wang']).out;
+    const more = /… and (\d+) more authors match/.exec(text);
+    expect(Number(more?.[1])).toBeGreaterThan(10);
+    expect(text.split('\n').filter((l) => /^\S.*\(\d+ papers?; key /.test(l))).toHaveLength(20);
     const experts = json(['experts', 'meta-learning few-shot', '--limit', '5']) as {
       name: string;
       papers: string[];

@@ -477,10 +477,14 @@ export async function findExperts(a: Analysis, query: string, limit = 10): Promi
 }
 
 /** Find an author by name or key: exact key first, then every name containing the words. */
-export function findAuthors(a: Analysis, name: string): SavedAuthor[] {
+export function findAuthors(
+  a: Analysis,
+  name: string,
+  limit = Infinity,
+): { authors: SavedAuthor[]; total: number } {
   const exact = a.data.authors.get(name);
-  if (exact) return [exact];
-  return a.data.authors.withWords(nameWords(name));
+  if (exact) return { authors: [exact], total: 1 };
+  return a.data.authors.withWords(nameWords(name), limit);
 }
 
 /** The map drawn as SVG (and PNG), coloured by broad area, labelled at one level. */

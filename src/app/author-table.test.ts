@@ -19,6 +19,7 @@ const authors: SavedAuthor[] = [
   author('field', 'Evil ,"papers":[ Name', ['x","papers":["y'], 2),
   author('jose', 'José Müller-Ñúñez', ['Jose Muller'], 2),
   author('emoji', '🙂', [], 1),
+  author('ann bengio', 'Ann Bengio', [], 1),
   author('yoshua bengio', 'Duplicate Key', [], 1),
 ];
 
@@ -84,8 +85,13 @@ describe('AuthorTable', () => {
     ]) {
       const want = naive(authors, q);
       const t = tables.lines;
-      const got = t.get(q) ? [t.get(q)] : t.withWords(nameWords(q));
+      const got = t.get(q) ? [t.get(q)] : t.withWords(nameWords(q)).authors;
       expect(got, q).toEqual(want);
+      // A limit reads only the first matches, and counts them all.
+      const one = t.withWords(nameWords(q), 1);
+      if (q === 'bengio') expect(one.total).toBe(2);
+      expect(one.authors, q).toEqual(t.withWords(nameWords(q)).authors.slice(0, 1));
+      expect(one.total, q).toBe(t.withWords(nameWords(q)).authors.length);
     }
   });
 

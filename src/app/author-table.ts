@@ -115,14 +115,20 @@ export class AuthorTable {
     return out;
   }
 
-  /** Every author whose name or a variant has all these words (see nameWords), in order. */
-  withWords(words: readonly string[]): SavedAuthor[] {
+  /**
+   * The first `limit` authors whose name or a variant has all these words (see nameWords), in
+   * order, and how many there are: only those returned are read (a common surname matches
+   * tens of thousands of a million authors).
+   */
+  withWords(words: readonly string[], limit = Infinity): { authors: SavedAuthor[]; total: number } {
     const needles = words.map((w) => ` ${w} `);
-    const out: SavedAuthor[] = [];
+    const authors: SavedAuthor[] = [];
+    let total = 0;
     this.words.forEach((hay, i) => {
-      if (needles.every((n) => hay.includes(n))) out.push(this.at(i));
+      if (!needles.every((n) => hay.includes(n))) return;
+      if (total++ < limit) authors.push(this.at(i));
     });
-    return out;
+    return { authors, total };
   }
 
   *[Symbol.iterator](): Generator<SavedAuthor> {

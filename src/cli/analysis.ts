@@ -158,10 +158,10 @@ export function addAnalysisCommands(program: Command, dbOption: () => Option): v
     .addOption(fmtOption())
     .action(async (name: string, o: { db: string; format: Fmt }) => {
       await withAnalysis(o.db, async (a) => {
-        const found = findAuthors(a, name);
+        const { authors: found, total } = findAuthors(a, name, 20);
         if (!found.length) throw new ConfscopeError('BAD_ARGUMENT', `no author matching "${name}"`);
         const topicLabel = new Map(a.data.topics.map((t) => [t.id, t.label]));
-        const rows = found.slice(0, 20).map((x) => {
+        const rows = found.map((x) => {
           const topics = new Map<string, number>();
           for (const p of x.papers) {
             const f = a.data.assignments[p]?.fine;
@@ -189,8 +189,7 @@ export function addAnalysisCommands(program: Command, dbOption: () => Option): v
           );
           lines.push(`  topics: ${r.topics.map((t) => `${t.label} (${t.count})`).join('; ')}`);
         }
-        if (found.length > rows.length)
-          lines.push(`… and ${found.length - rows.length} more authors match`);
+        if (total > rows.length) lines.push(`… and ${total - rows.length} more authors match`);
         return writeOut(lines.join('\n') + '\n');
       });
     });

@@ -485,9 +485,9 @@ export function createApp(deps: AppDeps): OpenAPIHono {
     }),
     (c) => {
       const { q, limit } = c.req.valid('query');
-      const found = q.trim() ? findAuthors(analysis, q) : data.authors.first(limit);
+      const found = q.trim() ? findAuthors(analysis, q, limit).authors : data.authors.first(limit);
       return c.json(
-        found.slice(0, limit).map((a) => ({ key: a.key, name: a.name, papers: a.papers.length })),
+        found.map((a) => ({ key: a.key, name: a.name, papers: a.papers.length })),
         200,
       );
     },
