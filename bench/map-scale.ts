@@ -3,7 +3,9 @@
 // the rest placed with the old exact scan vs the HNSW search over the sample) and 1M (the 100k
 // vectors repeated with small seeded noise; HNSW placement only), and the quality of the HNSW
 // placement: recall of the exact 15 nearest fitted papers and how far placed papers move on the
-// map against the exact placement.
+// map against the exact placement. Also the rest of `confscope analyze`'s map stage, timed after
+// computeMap: two levels of topic labels (labelPositions; 91 areas and 399 topics, as analyze
+// made of 100k papers, here cells of the map) and the coordinates turned into an object.
 //
 //   npm run build --silent && node dist/bench/map-scale.js --vectors /tmp/scale/v100k.f32
 //
@@ -18,7 +20,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   computeMap,
+  DEFAULT_FRAME,
   DEFAULT_PLACE_EF,
+  labelPositions,
   mapSample,
   placeAt,
   SampleNeighbours,
@@ -93,9 +97,34 @@ interface CaseResult {
   fitMs: number;
   knnMs: number;
   placeMs: number;
+  /** The rest of analyze's map stage: labels at two levels and the coordinates as an object. */
+  labelsMs: number;
   inputRssMb: number;
   peakRssMb: number;
   extra?: Record<string, number>;
+}
+
+/**
+ * What computeAnalysis does after computeMap (src/app/analysis.ts, the 'map' stage): place the
+ * labels of the areas and of the topics, and turn the coordinates into an object. The topics are
+ * cells of the map (13 × 7 areas, 21 × 19 topics: analyze found 91 and 399 at 100k papers).
+ */
+function labelStage(coords: Map<string, [number, number]>): number {
+  const t0 = performance.now();
+  for (const [cols, rows] of [
+    [13, 7],
+    [21, 19],
+  ] as const) {
+    const cell = (v: number, k: number) => Math.min(k - 1, Math.floor(v * k));
+    const assign = new Map<string, string>();
+    for (const [id, [x, y]] of coords) assign.set(id, `c${cell(x, cols)}-${cell(y, rows)}`);
+    const names = new Map<string, string>();
+    for (const t of assign.values()) names.set(t, `topic ${t} words`);
+    labelPositions(coords, assign, names, DEFAULT_FRAME);
+  }
+  const obj = Object.fromEntries(coords);
+  if (Object.keys(obj).length !== coords.size) throw new Error('lost coordinates');
+  return performance.now() - t0;
 }
 
 /** One case, in this (child) process. */
@@ -119,6 +148,7 @@ function runChild(args: Args): CaseResult {
       fitMs: NaN,
       knnMs: NaN,
       placeMs: NaN,
+      labelsMs: NaN,
       inputRssMb: NaN,
       peakRssMb: NaN,
       extra,
@@ -146,6 +176,7 @@ function runChild(args: Args): CaseResult {
   const ms = performance.now() - t0;
   const cpu = process.cpuUsage(c0);
   const cpuMs = (cpu.user + cpu.system) / 1000;
+  const labelsMs = labelStage(coords);
   const peakRssMb = mb(process.resourceUsage().maxRSS);
   let bad = 0;
   for (const [x, y] of coords.values()) if (!Number.isFinite(x) || !Number.isFinite(y)) bad++;
@@ -170,6 +201,7 @@ function runChild(args: Args): CaseResult {
     fitMs: timings.fitMs ?? NaN,
     knnMs: timings.knnMs ?? NaN,
     placeMs: timings.placeMs ?? NaN,
+    labelsMs,
     inputRssMb,
     peakRssMb,
   };
@@ -438,6 +470,7 @@ async function main(): Promise<void> {
         '',
         '',
         '',
+        '',
       ]);
       continue;
     }
@@ -447,6 +480,7 @@ async function main(): Promise<void> {
       `${(result.cpuMs / 1000).toFixed(1)} s`,
       `${(result.fitMs / 1000).toFixed(1)} s (${(result.knnMs / 1000).toFixed(1)} s)`,
       Number.isFinite(result.placeMs) ? `${(result.placeMs / 1000).toFixed(1)} s` : '',
+      `${(result.labelsMs / 1000).toFixed(1)} s`,
       `${result.peakRssMb.toFixed(0)} MB`,
       `${result.inputRssMb.toFixed(0)} MB`,
     ]);
@@ -460,6 +494,7 @@ async function main(): Promise<void> {
         'CPU',
         'UMAP fit (of which neighbours + graph), wall',
         'placement (wall)',
+        'then labels + coords object (rest of analyze’s map stage)',
         'peak RSS',
         'RSS with input loaded (before computeMap)',
       ],

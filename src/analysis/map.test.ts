@@ -10,6 +10,7 @@ import {
   labelBox,
   labelPositions,
   mapSample,
+  medoid,
   mulberry32,
   type MapFrame,
   type Point,
@@ -356,6 +357,187 @@ describe('labelPositions', () => {
       labels,
     );
     expect(reversed).toEqual(placed);
+  });
+});
+
+/** The medoid as plainly computed (map.ts's before it was made fast): the answer to match. */
+function plainMedoid(pts: readonly Point[]): Point {
+  const stride = Math.max(1, Math.ceil(pts.length / 2000));
+  const sample = pts.filter((_, i) => i % stride === 0);
+  let best: Point = sample[0] ?? [0.5, 0.5];
+  let bestCost = Infinity;
+  for (const p of sample) {
+    let cost = 0;
+    for (const q of sample) cost += Math.hypot(p[0] - q[0], p[1] - q[1]);
+    if (cost < bestCost) {
+      bestCost = cost;
+      best = p;
+    }
+  }
+  return best;
+}
+
+/** labelPositions as plainly computed (sorting every id, every box measured, every sum whole). */
+function plainLabelPositions<T extends string | number>(
+  coords: ReadonlyMap<string, Point>,
+  assignments: ReadonlyMap<string, T>,
+  labels: ReadonlyMap<T, string>,
+  f: MapFrame,
+) {
+  const groups = new Map<T, Point[]>();
+  for (const id of [...assignments.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const t = assignments.get(id);
+    const p = coords.get(id);
+    if (t === undefined || !p) continue;
+    let g = groups.get(t);
+    if (!g) groups.set(t, (g = []));
+    g.push(p);
+  }
+  const topics = [...groups.entries()]
+    .map(([topicId, pts]) => ({ topicId, pts, label: labels.get(topicId) ?? String(topicId) }))
+    .sort((a, b) => {
+      const [x, y] = [String(a.topicId), String(b.topicId)];
+      return b.pts.length - a.pts.length || (x < y ? -1 : x > y ? 1 : 0);
+    });
+  type Box = ReturnType<typeof labelBox>;
+  const area = (a: Box, b: Box) =>
+    Math.max(0, Math.min(a.right, b.right) - Math.max(a.left, b.left)) *
+    Math.max(0, Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top));
+  const placed: Box[] = [];
+  const out = [];
+  const [plotW, plotH] = [f.width - 2 * f.margin, f.height - 2 * f.margin];
+  for (const t of topics) {
+    const [ax, ay] = plainMedoid(t.pts);
+    const half = labelBox(t.label, 0, 0, f);
+    const [halfW, halfH] = [
+      (half.right - half.left) / 2 / plotW,
+      (half.bottom - half.top) / 2 / plotH,
+    ];
+    const [minX, maxX] = [(-f.margin + 2) / plotW + halfW, 1 + (f.margin - 2) / plotW - halfW];
+    const [minY, maxY] = [(-f.margin * 0.3) / plotH + halfH, 1 + (f.margin - 2) / plotH - halfH];
+    let best: { x: number; y: number; cost: number } | null = null;
+    for (let ring = 0; ring <= 60 && !(best && best.cost === 0); ring++) {
+      const r = ring * f.fontSize * 0.6;
+      const dirs = ring === 0 ? 1 : 16;
+      for (let d = 0; d < dirs; d++) {
+        const a = (2 * Math.PI * d) / dirs;
+        let x = ax + (r * Math.cos(a)) / plotW;
+        let y = ay + (r * 0.6 * Math.sin(a)) / plotH;
+        x = minX <= maxX ? Math.min(maxX, Math.max(minX, x)) : 0.5;
+        y = minY <= maxY ? Math.min(maxY, Math.max(minY, y)) : 0.5;
+        const box = labelBox(t.label, x, y, f);
+        let cost = 0;
+        for (const b of placed) cost += area(box, b);
+        if (!best || cost < best.cost) best = { x, y, cost };
+        if (cost === 0) break;
+      }
+    }
+    const at = best ?? { x: ax, y: ay, cost: 0 };
+    placed.push(labelBox(t.label, at.x, at.y, f));
+    out.push({
+      topicId: t.topicId,
+      label: t.label,
+      x: at.x,
+      y: at.y,
+      anchorX: ax,
+      anchorY: ay,
+      size: t.pts.length,
+    });
+  }
+  return out;
+}
+
+/** n points in a few seeded Gaussian-ish clusters in [0, 1]², some of them repeated. */
+function cloud(n: number, seed: number): Point[] {
+  const rand = mulberry32(seed);
+  const centres = Array.from({ length: 5 }, (): Point => [rand(), rand()]);
+  const pts: Point[] = [];
+  for (let i = 0; i < n; i++) {
+    const prev = pts[Math.floor(rand() * pts.length)];
+    if (prev && rand() < 0.05) pts.push([prev[0], prev[1]]);
+    else {
+      const c = centres[i % centres.length] ?? [0.5, 0.5];
+      const s = 0.02 + 0.1 * rand();
+      pts.push([c[0] + s * (rand() + rand() - 1), c[1] + s * (rand() + rand() - 1)]);
+    }
+  }
+  return pts;
+}
+
+describe('medoid', () => {
+  it('gives the plain double loop’s answer: clouds, the stride sample, ties, tiny distances', () => {
+    const cases: Point[][] = [
+      [],
+      [[0.3, 0.4]],
+      [
+        [0.1, 0.1],
+        [0.9, 0.9],
+      ],
+      // Every member equally central: the first wins.
+      [
+        [0, 0],
+        [1, 0],
+        [1, 1],
+        [0, 1],
+      ],
+      // An even line: the two middle ones tie.
+      [0, 0.1, 0.2, 0.3, 0.4, 0.5].map((x): Point => [x, 0.5]),
+      [...Array(9).keys()].map((i): Point => [(i % 3) / 2, Math.floor(i / 3) / 2]),
+      Array.from({ length: 50 }, (): Point => [0.25, 0.75]),
+      // Differences whose squares underflow, or overflow; a NaN (every cost is NaN: the first).
+      [...Array(40).keys()].map((i): Point => [0.5 + i * 1e-170, 0.5 - (i % 7) * 1e-165]),
+      [...Array(40).keys()].map((i): Point => [(i % 9) * 1e200, (i % 4) * -3e199]),
+      [...Array(40).keys()].map((i): Point => [i === 17 ? NaN : i / 40, 0.5]),
+    ];
+    for (const [n, seed] of [
+      [3, 1],
+      [60, 2],
+      [700, 3],
+      [2001, 4],
+      [4500, 5],
+      [9000, 6],
+    ] as const)
+      cases.push(cloud(n, seed));
+    // The same member (not only the same position), as ties are broken the same way.
+    for (const pts of cases)
+      if (pts.length) expect(medoid(pts)).toBe(plainMedoid(pts));
+      else expect(medoid(pts)).toEqual([0.5, 0.5]);
+  });
+});
+
+describe('labelPositions on a generated crowded map', () => {
+  it('places every label where the plain computation does, whatever the input order', () => {
+    // 12k papers in ~120 topics, crowded (labels move off their centres), ids not in order.
+    const pts = cloud(12_000, 7);
+    const rand = mulberry32(8);
+    const c = new Map<string, Point>();
+    const assignments = new Map<string, string>();
+    pts.forEach((p, i) => {
+      const id = `w${(i * 7919) % 12_007}`;
+      c.set(id, p);
+      // Topics mostly follow the position (a 12 × 10 grid), as real ones do; some are scattered;
+      // one has 4,000 members, so its medoid is found on a stride sample (which depends on the
+      // members' order: by id).
+      const cell = (v: number, k: number) => Math.min(k - 1, Math.max(0, Math.floor(v * k)));
+      const t = rand() < 0.7 ? cell(p[0], 12) * 10 + cell(p[1], 10) : Math.floor(rand() * 120);
+      if (i % 3 === 0) assignments.set(id, 'big');
+      else if (i % 50 !== 1) assignments.set(id, `t${t}`);
+    });
+    assignments.set('not-on-the-map', 't0');
+    const labels = new Map([...Array(120).keys()].map((t) => [`t${t}`, `topic ${t} with words`]));
+    labels.set('big', 'the biggest topic');
+    const frame = { ...DEFAULT_FRAME, width: 1000, height: 700 };
+    const want = plainLabelPositions(c, assignments, labels, frame);
+    expect(want.length).toBe(new Set(assignments.values()).size);
+    expect(want.length).toBeGreaterThan(100);
+    expect(want[0]?.size).toBe(4000);
+    // Unsorted coords (ids sorted here), then coords in id order (walked without sorting).
+    expect(labelPositions(c, assignments, labels, frame)).toEqual(want);
+    const sortedCoords = new Map([...c].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    expect(labelPositions(sortedCoords, assignments, labels, frame)).toEqual(want);
+    expect(
+      labelPositions(sortedCoords, new Map([...assignments].reverse()), labels, frame),
+    ).toEqual(want);
   });
 });
 

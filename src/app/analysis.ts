@@ -397,9 +397,9 @@ export function computeAnalysis(
     const labels: MapLabelPosition[] = [];
     for (const level of [1, 2] as const) {
       const topics = model.topics.filter((t) => t.level === level);
-      const assign = new Map(
-        [...model.assignments].map(([id, a]) => [id, level === 1 ? a.broad : a.fine]),
-      );
+      // Built directly: spreading the assignments made two short-lived arrays a paper.
+      const assign = new Map<string, string>();
+      for (const [id, a] of model.assignments) assign.set(id, level === 1 ? a.broad : a.fine);
       const placed = labelPositions(
         coords,
         assign,
