@@ -1,6 +1,6 @@
 // The analysis commands as a user runs them: a subprocess on a database built by `start`.
 
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -126,4 +126,65 @@ describe('analysis CLI', () => {
     expect(text.match(/<circle /g)?.length).toBe(687);
     expect(text).not.toContain('<script');
   });
+});
+
+describe('a large corpus gets a larger JavaScript heap (src/cli/heap.ts)', () => {
+  // The threshold lowered to 100 papers, and this process started with a 1 GB heap, so the
+  // command runs itself again with the 4096 MB a corpus of this size is given.
+  const env = { ...process.env, CONFSCOPE_LARGE_CORPUS: '100' };
+  const small = (args: string[]) =>
+    spawnSync(process.execPath, ['--max-old-space-size=1024', bin, ...args, '--db', db], {
+      cwd: root,
+      encoding: 'utf8',
+      env,
+    });
+
+  it('runs the command again in a child with the heap, same output and exit code', () => {
+    const r = small(['topics', '--format', 'json']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/687 papers: running with a 4096 MB JavaScript heap/);
+    expect(JSON.parse(r.stdout)).toEqual(json(['topics']));
+    const bad = small(['author', 'nobody at all']);
+    expect(bad.stderr).toMatch(/running with a 4096 MB/);
+    expect(bad.stderr).toMatch(/no author matching "nobody at all"/);
+    expect(bad.status).toBe(run(['author', 'nobody at all']).code);
+    expect(bad.status).not.toBe(0);
+    // Under the threshold, nothing happens.
+    const plain = spawnSync(process.execPath, [bin, 'topics', '--db', db], {
+      cwd: root,
+      encoding: 'utf8',
+    });
+    expect(plain.status).toBe(0);
+    expect(plain.stderr).not.toMatch(/JavaScript heap/);
+  });
+
+  it('serve: passes SIGTERM to the child, which shuts down; the port is freed', async () => {
+    const p = spawn(
+      process.execPath,
+      ['--max-old-space-size=1024', bin, 'serve', '--port', '0', '--db', db],
+      { cwd: root, env },
+    );
+    let err = '';
+    p.stderr.on('data', (b: Buffer) => (err += b.toString()));
+    const url = await new Promise<string>((resolve, reject) => {
+      const t = setInterval(() => {
+        const m = /serving on (http:\/\/\S+) /.exec(err);
+        if (m?.[1]) {
+          clearInterval(t);
+          resolve(m[1]);
+        }
+      }, 50);
+      p.once('exit', () => {
+        clearInterval(t);
+        reject(new Error(`exited early: ${err}`));
+      });
+    });
+    expect(err).toMatch(/running with a 4096 MB JavaScript heap/);
+    expect((await fetch(`${url}/api/topics`)).status).toBe(200);
+    const exited = new Promise<number | null>((resolve) => p.once('exit', (code) => resolve(code)));
+    p.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(err).toMatch(/shutting down/);
+    await expect(fetch(`${url}/api/topics`)).rejects.toThrow();
+  }, 60_000);
 });
