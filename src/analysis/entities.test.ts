@@ -103,6 +103,24 @@ describe('the dataset dictionary', () => {
     }
   });
 
+  it('skips only tokens no spelling starts with (any case, non-ASCII letters looked up)', () => {
+    // Tokens are skipped by length and first and last letter before the trie is consulted.
+    for (const d of DATASETS) {
+      for (const alias of d.aliases) {
+        for (const form of [alias.toUpperCase(), alias.toLowerCase()]) {
+          // Upper-casing can make a longer name (ß → SS) or an exact spelling of another entry.
+          if (form.length !== alias.length || DATASETS.some((e) => e.exact.includes(form)))
+            continue;
+          expect(names(`We evaluate on ${form} today.`), `${d.name} <- ${form}`).toEqual([d.name]);
+        }
+      }
+    }
+    expect(names('on αNLI and ΑNLI')).toEqual(['Abductive NLI', 'Abductive NLI']);
+    // The Kelvin sign lower-cases to an ASCII k.
+    expect(names('on \u212AITTI and KITTI')).toEqual(['KITTI', 'KITTI']);
+    expect(names('the zeta of kitty, mnists and q m n i s t')).toEqual([]);
+  });
+
   it('matches case, hyphen, space and joined variants', () => {
     for (const s of ['CIFAR-10', 'CIFAR10', 'CIFAR 10', 'cifar-10', 'Cifar10', 'CIFAR‐10']) {
       expect(names(`on ${s}.`), s).toEqual(['CIFAR-10']);
@@ -376,6 +394,24 @@ describe('code links', () => {
   });
 
   it('deduplicates by host and path and adds code-host links the parser found', () => {
+    // The quick test for a URL must let every form urlInChunk accepts through.
+    const bare = [
+      'gitlab.com/a/b',
+      'bitbucket.org/a/b',
+      'huggingface.co/a/b',
+      'colab.research.google.com/drive/x',
+      'anonymous.4open.science/r/x',
+      'me.github.io/x',
+      'www.example.org/code',
+    ];
+    for (const url of bare)
+      expect(extractCodeLinks(`Our code is at ${url}.`), url).toEqual([`https://${url}`]);
+    expect(extractCodeLinks('Code: HTTPS://GITHUB.COM/A/B.')).toEqual(['HTTPS://GITHUB.COM/A/B']);
+    expect(extractCodeLinks('Code at www.example.org and on example.org/x.')).toEqual([
+      'https://www.example.org',
+    ]);
+    expect(extractCodeLinks('No link here, e.g. a.b/c or 3.14/2.')).toEqual([]);
+
     const abstract =
       'Code: https://github.com/a/b and http://www.github.com/a/b/ again. Our code is released on~https://github.com/DropEdge/DropEdge.';
     expect(extractCodeLinks(abstract, ['https://gitlab.com/x/y', 'https://example.com/z'])).toEqual(
@@ -394,6 +430,19 @@ describe('sentences', () => {
       'J. Smith agrees!',
       'Done?',
       'New paragraph',
+    ]);
+    const openers = 'Ab. (b. [b. "b. \'b. “b. $b. \\b. 7b. b. Ab.';
+    expect(sentenceRanges(openers).map(([s, e]) => openers.slice(s, e))).toEqual([
+      'Ab.',
+      '(b.',
+      '[b.',
+      '"b.',
+      "'b.",
+      '“b.',
+      '$b.',
+      '\\b.',
+      '7b. b.',
+      'Ab.',
     ]);
   });
 });

@@ -546,6 +546,23 @@ interface Matcher {
   folded: TrieNode;
   exact: TrieNode;
   depth: number;
+  /** First tokens of the spellings, folded, by `firstKey`: most words can start none. */
+  firsts: Uint32Array;
+}
+
+/**
+ * A token's (length, first and last character) folded, as a bit index into `Matcher.firsts`,
+ * or -1 when one of those characters is not ASCII: such tokens are always looked up, and such
+ * spellings (αNLI) are not in the set. ASCII letters fold to ASCII letters and every spelling
+ * is ASCII inside, so a token can only equal a spelling with the same key.
+ */
+function firstKey(s: string, start: number, end: number): number {
+  const a = s.charCodeAt(start);
+  const b = s.charCodeAt(end - 1);
+  if (a > 127 || b > 127) return -1;
+  const fa = a >= 65 && a <= 90 ? a + 32 : a;
+  const fb = b >= 65 && b <= 90 ? b + 32 : b;
+  return (Math.min(end - start, 31) << 14) | (fa << 7) | fb;
 }
 
 function addPath(root: TrieNode, keys: readonly string[], hit: readonly number[]): void {
@@ -575,12 +592,20 @@ function aliasVariants(alias: string, fold: boolean): string[][] {
 }
 
 function buildMatcher(): Matcher {
-  const m: Matcher = { folded: { next: new Map() }, exact: { next: new Map() }, depth: 0 };
+  const m: Matcher = {
+    folded: { next: new Map() },
+    exact: { next: new Map() },
+    depth: 0,
+    firsts: new Uint32Array(1 << 14),
+  };
   const add = (alias: string, fold: boolean, hit: readonly number[]) => {
     for (const v of aliasVariants(alias, fold)) {
-      if (v.length === 0) continue;
+      const first = v[0];
+      if (first === undefined) continue;
       addPath(fold ? m.folded : m.exact, v, hit);
       m.depth = Math.max(m.depth, v.length);
+      const key = firstKey(first, 0, first.length);
+      if (key >= 0) m.firsts[key >>> 5] = (m.firsts[key >>> 5] ?? 0) | (1 << (key & 31));
     }
   };
   const index = new Map(DATASETS.map((e, i) => [e.name, i]));
@@ -643,6 +668,13 @@ export function findDatasetMentions(text: string): DatasetMention[] {
   while (i < count) {
     let best: readonly number[] | undefined;
     let bestEnd = -1;
+    // No spelling starts with a token of this length and first and last letters (nearly every
+    // word): skip the two lookups, each of which would slice the token out of the text.
+    const key = firstKey(text, starts[i] ?? 0, ends[i] ?? 0);
+    if (key >= 0 && ((m.firsts[key >>> 5] ?? 0) & (1 << (key & 31))) === 0) {
+      i++;
+      continue;
+    }
     for (let pass = 0; pass < 2; pass++) {
       const fold = pass === 0;
       let node: TrieNode | undefined = fold ? m.folded : m.exact;
@@ -716,28 +748,44 @@ export function sentenceRanges(text: string): [number, number][] {
     while (e > s && /\s/.test(text[e - 1] ?? '')) e--;
     if (e > s) out.push([s, e]);
   };
+  // Character codes, not one-character strings and a regular expression: this runs over every
+  // character of every abstract, twice.
   for (let i = 0; i < n; i++) {
-    const c = text[i];
-    if (c === '\n' && text[i + 1] === '\n') {
+    const c = text.charCodeAt(i);
+    if (c === 10 && text.charCodeAt(i + 1) === 10) {
       push(i);
       start = i + 2;
       i++;
       continue;
     }
-    if (c !== '.' && c !== '!' && c !== '?') continue;
-    const next = text[i + 1];
-    if (next !== ' ' && next !== '\n') continue;
+    if (c !== 46 && c !== 33 && c !== 63) continue; // . ! ?
+    const next = text.charCodeAt(i + 1);
+    if (next !== 32 && next !== 10) continue;
     let j = i + 1;
-    while (j < n && j - i < 4 && (text[j] === ' ' || text[j] === '\n')) j++;
-    const after = text[j] ?? '';
-    if (!/[A-Z0-9(["'\u201c$\\]/.test(after)) continue;
-    if (c === '.' && isAbbreviation(text, i)) continue;
+    while (j < n && j - i < 4 && (text.charCodeAt(j) === 32 || text.charCodeAt(j) === 10)) j++;
+    if (!startsSentence(text.charCodeAt(j))) continue;
+    if (c === 46 && isAbbreviation(text, i)) continue;
     push(i + 1);
     start = j;
     i = j - 1;
   }
   push(n);
   return out;
+}
+
+/** A capital, digit, ( [ " ' “ $ or backslash (NaN, past the end: no). */
+function startsSentence(c: number): boolean {
+  return (
+    (c >= 65 && c <= 90) ||
+    (c >= 48 && c <= 57) ||
+    c === 40 ||
+    c === 91 ||
+    c === 34 ||
+    c === 39 ||
+    c === 0x201c ||
+    c === 36 ||
+    c === 92
+  );
 }
 
 function isAbbreviation(text: string, dot: number): boolean {
@@ -758,6 +806,9 @@ const CODE_WORDS =
 const BARE_HOST =
   /^(?:www\.[a-z0-9-]+\.[a-z]{2,}|github\.com|gitlab\.com|bitbucket\.org|huggingface\.co|colab\.research\.google\.com|sites\.google\.com|anonymous\.4open\.science|[a-z0-9-]+\.github\.io)(?:\/|$)/i;
 const URL_CHARS = /^[^\s<>"'`{}|\\^]*/;
+/** In every URL `urlInChunk` accepts: a scheme, or a part of a BARE_HOST. */
+const MAY_HAVE_URL =
+  /https?:\/\/|www\.|github\.|gitlab\.|bitbucket\.|huggingface\.|google\.|4open\./i;
 
 /** The URL inside a whitespace-free chunk ("\url{https://…}.", "on~github.com/x/y"), or null. */
 function urlInChunk(chunk: string): string | null {
@@ -821,7 +872,10 @@ function hostOf(url: string): string {
  */
 export function extractCodeLinks(abstract: string, links: readonly string[] = []): string[] {
   const found: { url: string; sentence: string }[] = [];
-  for (const [s, e] of sentenceRanges(abstract)) {
+  // Every URL `urlInChunk` finds contains one of these: most abstracts have none, and need no
+  // sentences and chunks.
+  const mayHaveUrl = MAY_HAVE_URL.test(abstract);
+  for (const [s, e] of mayHaveUrl ? sentenceRanges(abstract) : []) {
     const sentence = abstract.slice(s, e);
     for (const chunk of sentence.split(/\s+/)) {
       if (chunk.length < 8 || !/[./]/.test(chunk)) continue;
