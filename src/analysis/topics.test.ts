@@ -7,6 +7,10 @@ import { parseListing } from '../ingest/listing.js';
 import { mulberry32 } from '../core/random.js';
 import {
   buildTopics,
+  describeClusters,
+  simdKernels,
+  TermCorpus,
+  textPhrases,
   topicCounts,
   TOPICS_SCALE_ABOVE,
   type TopicInput,
@@ -315,6 +319,65 @@ describe('the large-corpus path (mini-batch k-means, names from a sample)', () =
     expect(fineOf(c)).not.toEqual(fineOf(a));
   });
 
+  it('sums dot products and squared distances in WebAssembly SIMD exactly as in JavaScript', () => {
+    for (const [dims, kc] of [
+      [128, 400],
+      [128, 13],
+      [16, 61],
+      [5, 12],
+      [3, 7],
+    ] as const) {
+      const m = 50;
+      const X = Float64Array.from({ length: m * dims }, gauss);
+      const C = Float64Array.from({ length: kc * dims }, () => gauss() * 1e-3);
+      const simd = simdKernels(X, m, C, kc, dims);
+      expect(simd).toBeDefined();
+      const plain = (count: number, term: (x: number, c: number) => number) => {
+        const out: number[] = [];
+        for (let i = 0; i < m; i++)
+          for (let c = 0; c < count; c++) {
+            let s = 0;
+            for (let d = 0; d < dims; d++) s += term(X[i * dims + d] ?? 0, C[c * dims + d] ?? 0);
+            out.push(s);
+          }
+        return out;
+      };
+      const dots = plain(8 * Math.floor((kc - (kc % 4)) / 8), (x, c) => x * c);
+      const squares = plain(8 * Math.floor(kc / 8), (x, c) => (c - x) * (c - x));
+      expect(Array.from(simd?.dots ?? [])).toEqual(dots);
+      expect(Array.from(simd?.squares ?? [])).toEqual(squares);
+    }
+  });
+
+  it('finds the same nearest centers with WebAssembly SIMD as in plain JavaScript', () => {
+    // Structureless points (every assignment hangs on the last bits of the sums), some rows
+    // repeated (ties between centers) or zero, at several numbers of centers: under 8, and
+    // with 4 and with 1 to 3 left over the groups of 8 that the SIMD code takes.
+    for (const [dims, m, ks] of [
+      [16, 3000, [3, 12, 61]],
+      [128, 1000, [13, 203]],
+    ] as const) {
+      const vectors = Float32Array.from({ length: m * dims }, gauss);
+      for (let i = 0; i < 300; i++)
+        vectors.copyWithin((i + 1) * 7 * dims, i * dims, (i + 1) * dims);
+      vectors.fill(0, 11 * dims, 12 * dims);
+      const noise: TopicInput = {
+        ids: input.ids.slice(0, m),
+        texts: texts.slice(0, m),
+        authors: authors.slice(0, m),
+        vectors,
+        dim: dims,
+      };
+      for (const fineTopics of ks) {
+        const opts = { largeCorpus: true, fineTopics, miniBatches: 10, batchSize: 256 };
+        const fast = buildTopics(noise, opts);
+        const plain = buildTopics(noise, { ...opts, simd: false });
+        expect(fast.topics, `${dims}: ${fineTopics}`).toEqual(plain.topics);
+        expect([...fast.assignments]).toEqual([...plain.assignments]);
+      }
+    }
+  });
+
   it('caps the default number of topics, keeps zero rows, and differs from the small path', () => {
     const zeroed: TopicInput = { ...input, vectors: input.vectors.slice() };
     const zero = [5, 1234];
@@ -392,3 +455,206 @@ function adjustedRand(a: readonly (string | number)[], b: readonly (string | num
   const max = (sum(ca) + sum(cb)) / 2;
   return max === expected ? 1 : (sum(joint) - expected) / (max - expected);
 }
+
+// TermCorpus numbers phrases and describeClusters counts them in flat arrays; these are the
+// straightforward string-keyed versions (maps of phrase keys, as the code was before) that they
+// must agree with exactly.
+function referenceCorpus(texts: readonly string[]) {
+  const grams = new Map<string, { roots: string[]; units: number; head: string }>();
+  const longerOf = new Map<string, string[]>();
+  const df = new Map<string, number>();
+  const link = (sub: string, key: string) => {
+    const l = longerOf.get(sub);
+    if (l) l.push(key);
+    else longerOf.set(sub, [key]);
+  };
+  const occurrences = texts.map((t) => textPhrases(t));
+  const docs = occurrences.map((occ) => {
+    const set = new Set<string>();
+    for (const o of occ) {
+      set.add(o.key);
+      const g = grams.get(o.key);
+      if (g) {
+        g.units = Math.min(g.units, o.length);
+        continue;
+      }
+      grams.set(o.key, { roots: o.roots, units: o.length, head: o.head });
+      if (o.length > 1) {
+        link(o.prefix, o.key);
+        link(o.key.slice(o.head.length + 1), o.key);
+      }
+    }
+    for (const k of set) df.set(k, (df.get(k) ?? 0) + 1);
+    return set;
+  });
+  const single = [...grams].filter(([, h]) => h.units === 1 && h.roots.length === 1);
+  const byRoot = new Map<string, [string, unknown][]>();
+  for (const e of single) {
+    const r = e[1].roots[0] ?? '';
+    byRoot.set(r, [...(byRoot.get(r) ?? []), e]);
+  }
+  const variants = (key: string): string[] => {
+    const g = grams.get(key);
+    if (!g || g.units !== 1 || g.roots.length !== 1) return [key];
+    return (byRoot.get(g.roots[0] ?? '') ?? []).map(([k]) => k);
+  };
+  // Surface forms: counted over occurrences that start with a wanted phrase's head.
+  const surfaceCounts = (keys: Iterable<string>) => {
+    const want = new Set(keys);
+    const heads = new Set([...want].map((k) => grams.get(k)?.head ?? k));
+    const seqs = new Map<string, Map<string, number>>();
+    const cases = new Map<string, Map<string, number>>();
+    const bump = (m: Map<string, Map<string, number>>, a: string, b: string) => {
+      let x = m.get(a);
+      if (!x) m.set(a, (x = new Map<string, number>()));
+      x.set(b, (x.get(b) ?? 0) + 1);
+    };
+    for (const occ of occurrences)
+      for (const o of occ) {
+        if (!heads.has(o.head) || !want.has(o.key)) continue;
+        bump(seqs, o.key, o.surface);
+        for (const [word, raw] of o.words) bump(cases, word, raw);
+      }
+    return { seqs, cases };
+  };
+  return { grams, longerOf, df, docs, variants, surfaceCounts };
+}
+
+/** describeClusters' choice of keys, computed with a map of phrase keys per cluster. */
+function referenceKeys(
+  corpus: TermCorpus,
+  ref: ReturnType<typeof referenceCorpus>,
+  labels: number[],
+  k: number,
+  nTerms = 10,
+  minShare = 0.15,
+): string[][] {
+  const n = labels.length;
+  const A = n / Math.max(1, k);
+  const dfc = [...Array(k).keys()].map(() => new Map<string, number>());
+  const size = new Array<number>(k).fill(0);
+  labels.forEach((l, i) => {
+    size[l] = (size[l] ?? 0) + 1;
+    const m = dfc[l];
+    for (const key of ref.docs[i] ?? []) m?.set(key, (m.get(key) ?? 0) + 1);
+  });
+  const units = (key: string) => ref.grams.get(key)?.units ?? 0;
+  const roots = (key: string) => ref.grams.get(key)?.roots ?? [];
+  const pick = (c: number, inTitles: boolean): string[] => {
+    const m = dfc[c] ?? new Map<string, number>();
+    const nc = size[c] ?? 0;
+    const support = Math.min(nc, Math.max(2, Math.ceil(minShare * nc)));
+    const scored: [string, number][] = [];
+    for (const [key, d] of m) {
+      if (d < support || units(key) > 2 || !corpus.nameable(key, inTitles)) continue;
+      scored.push([key, (d / Math.max(1, nc)) * Math.log(1 + A / (ref.df.get(key) ?? 1))]);
+    }
+    scored.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    const extend = (key: string): string => {
+      let cur = key;
+      for (;;) {
+        const base = m.get(cur) ?? 0;
+        let best: string | undefined;
+        let bd = 0;
+        for (const q of ref.longerOf.get(cur) ?? []) {
+          const d = m.get(q) ?? 0;
+          if (d < Math.max(support, 0.5 * base) || units(q) > 4) continue;
+          if (!corpus.nameable(q, inTitles)) continue;
+          if (d > bd || (d === bd && best !== undefined && q < best)) [best, bd] = [q, d];
+        }
+        if (!best) return cur;
+        cur = best;
+      }
+    };
+    const usual = (key: string): string => {
+      let best = key;
+      for (const v of ref.variants(key))
+        if ((m.get(v) ?? 0) > (m.get(best) ?? 0) && corpus.nameable(v, inTitles)) best = v;
+      return best;
+    };
+    const keys: string[] = [];
+    const covered = new Set<string>();
+    for (const [key] of scored) {
+      if (keys.length >= nTerms) break;
+      const full = extend(usual(key));
+      if (keys.includes(full) || roots(full).every((r) => covered.has(r))) continue;
+      keys.push(full);
+      for (const r of roots(full)) covered.add(r);
+    }
+    return keys;
+  };
+  return [...Array(k).keys()].map((c) => {
+    const keys = pick(c, true);
+    return keys.length >= Math.min(3, nTerms) ? keys : pick(c, false);
+  });
+}
+
+describe('naming by numbered phrases', () => {
+  const texts = records.map((r) => SearchIndex.semanticText(r));
+  const titles = records.map((r) => r.title ?? '');
+  const corpus = new TermCorpus(texts, titles);
+  const ref = referenceCorpus(texts);
+
+  it('holds the same phrases, frequencies, stems, variants and longer phrases as string keys', () => {
+    expect(corpus.docs.map((d) => [...d])).toEqual(ref.docs.map((d) => [...d]));
+    expect(corpus.df).toEqual(ref.df);
+    expect(corpus.phraseCount).toBe(ref.grams.size);
+    expect(ref.grams.size).toBeGreaterThan(40_000);
+    const keys = [...ref.grams.keys()];
+    expect(keys.map((k) => corpus.roots(k))).toEqual(keys.map((k) => ref.grams.get(k)?.roots));
+    expect(keys.map((k) => corpus.unitCount(k))).toEqual(keys.map((k) => ref.grams.get(k)?.units));
+    const longer = keys.map((k) => corpus.longer(k));
+    expect(longer).toEqual(keys.map((k) => ref.longerOf.get(k) ?? []));
+    expect(longer.flat().length).toBeGreaterThan(10_000);
+    expect(keys.map((k) => corpus.variants(k))).toEqual(keys.map((k) => ref.variants(k)));
+    // Keys seen only grouped otherwise (meta-learning, meta learning) are one phrase.
+    expect(corpus.unitCount('meta learning')).toBe(1);
+    expect(corpus.roots('meta learning')).toEqual(ref.grams.get('meta learning')?.roots);
+    // A phrase not in the corpus: as before, from its words.
+    expect(corpus.unitCount('no such phrase here')).toBe(4);
+    expect(corpus.longer('no such phrase')).toEqual([]);
+  });
+
+  it('describes clusters as counting phrase keys per cluster does', () => {
+    const { model: lsa, vectors } = LsaModel.fitWithVectors(texts);
+    const model = buildTopics({
+      ids: records.map((r) => r.id),
+      texts,
+      titles,
+      vectors,
+      dim: lsa.dim,
+      authors: records.map((r) => r.authors),
+    });
+    const number = (xs: string[]) => {
+      const m = new Map<string, number>();
+      return xs.map((x) => {
+        let v = m.get(x);
+        if (v === undefined) m.set(x, (v = m.size));
+        return v;
+      });
+    };
+    const fine = number(records.map((r) => model.assignments.get(r.id)?.fine ?? ''));
+    const broad = number(records.map((r) => model.assignments.get(r.id)?.broad ?? ''));
+    const rand = mulberry32(5);
+    const random = records.map(() => Math.floor(rand() * 7));
+    for (const labels of [fine, broad, random]) {
+      const k = 1 + Math.max(...labels);
+      const desc = describeClusters(corpus, labels, k);
+      const keys = referenceKeys(corpus, ref, labels, k);
+      expect(desc.map((d) => d.keys)).toEqual(keys);
+      expect(keys.flat().length).toBeGreaterThan(5 * k);
+      // Display forms from the same counts of spellings and letter cases.
+      const shown = corpus.surfaces(keys.flat());
+      const { seqs, cases } = ref.surfaceCounts(keys.flat());
+      for (const key of keys.flat()) {
+        const seq = [...(seqs.get(key) ?? [])].sort(
+          (a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1),
+        );
+        const words = shown.get(key)?.toLowerCase();
+        expect(words, key).toBe(seq[0]?.[0]);
+        for (const w of (seq[0]?.[0] ?? '').split(/[\s-]+/))
+          expect(cases.get(w)?.size, `${key}: ${w}`).toBeGreaterThan(0);
+      }
+    }
+  });
+});
