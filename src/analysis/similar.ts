@@ -31,6 +31,7 @@
 // Everything is deterministic: fixed iteration orders, ties broken by corpus order.
 
 import { fold, tokenize } from '../index/analyze.js';
+import { PairTable } from '../core/pair-table.js';
 import { mulberry32 } from '../core/random.js';
 import { selectTop, type HnswIndex } from '../index/ann.js';
 
@@ -486,64 +487,6 @@ export async function buildSimilarityIndex(
   );
 }
 
-/**
- * A map from pairs of small integers (a, b) to ids: open addressing over typed arrays. A Map
- * with number keys spent 3 s on 100k papers' bigrams, and a Map holds at most 2^24 entries.
- */
-class PairTable {
-  private keyA = new Int32Array(1 << 16).fill(-1);
-  private keyB = new Int32Array(1 << 16);
-  private value = new Uint32Array(1 << 16);
-  private size = 0;
-
-  private slot(a: number, b: number): number {
-    const mask = this.keyA.length - 1;
-    let h = (Math.imul(a, 0x9e3779b1) ^ Math.imul(b + 0x7f4a7c15, 0x85ebca77)) & mask;
-    for (;;) {
-      const ka = this.keyA[h] ?? -1;
-      if (ka === -1 || (ka === a && this.keyB[h] === b)) return h;
-      h = (h + 1) & mask;
-    }
-  }
-
-  get(a: number, b: number): number | undefined {
-    const h = this.slot(a, b);
-    return this.keyA[h] === -1 ? undefined : this.value[h];
-  }
-
-  set(a: number, b: number, v: number): void {
-    if (2 * (this.size + 1) > this.keyA.length) runToEnd(this.grow());
-    const h = this.slot(a, b);
-    if (this.keyA[h] === -1) this.size++;
-    this.keyA[h] = a;
-    this.keyB[h] = b;
-    this.value[h] = v;
-  }
-
-  /** Room for `more` entries without growing? (Growing millions of entries takes a second.) */
-  hasRoom(more: number): boolean {
-    return 2 * (this.size + more) <= this.keyA.length;
-  }
-
-  /** Twice the slots, rehashed in chunks (a yield between two): no lookup may come meanwhile. */
-  *grow(): Generator<void, void> {
-    const { keyA, keyB, value } = this;
-    this.keyA = new Int32Array(keyA.length * 2).fill(-1);
-    this.keyB = new Int32Array(keyA.length * 2);
-    this.value = new Uint32Array(keyA.length * 2);
-    for (let i = 0; i < keyA.length; i++) {
-      const a = keyA[i] ?? -1;
-      if (a !== -1) {
-        const h = this.slot(a, keyB[i] ?? 0);
-        this.keyA[h] = a;
-        this.keyB[h] = keyB[i] ?? 0;
-        this.value[h] = value[i] ?? 0;
-      }
-      if ((i & 0xffff) === 0xffff) yield;
-    }
-  }
-}
-
 /** Everything costly of a SimilarityIndex, yielding every YIELD_EVERY papers or so. */
 export function* similarityParts(
   input: SimilarInput,
@@ -686,7 +629,7 @@ export function* similarityParts(
         !isHyphen(text[prevStart - 1]);
       if (useBigrams && hasPrev && (sameCompound || plainPair)) {
         let bi = biId.get(prevU, u);
-        if (bi === undefined) {
+        if (bi < 0) {
           bi = newTerm(prevU, u + 1);
           biId.set(prevU, u, bi);
         }

@@ -30,6 +30,7 @@
 // runtime has it, with sums equal to the last bit to the JavaScript ones (`SimdDots`).
 
 import { fold, stem, STOP_WORDS, tokenize, type Token } from '../index/analyze.js';
+import { PairTable } from '../core/pair-table.js';
 import { mulberry32 as prng } from '../core/random.js';
 
 /** `minibatch-kmeans` is the large-corpus path (see `TOPICS_SCALE_ABOVE`). */
@@ -1530,57 +1531,6 @@ export function textPhrases(text: string): PhraseOccurrence[] {
 }
 
 /**
- * (int, int) → int, open addressing: a phrase's id from its prefix's id and its last unit's id,
- * so walking a text's phrases needs no string built or hashed (most of the corpus's time was
- * there). A key of -1 marks an empty slot.
- */
-class PairMap {
-  private a = new Int32Array(1 << 16).fill(-1);
-  private b = new Int32Array(1 << 16);
-  private v = new Int32Array(1 << 16);
-  private count = 0;
-
-  private slot(x: number, y: number): number {
-    const mask = this.a.length - 1;
-    let h = Math.imul(x ^ Math.imul(y, 0x9e3779b1), 0x85ebca6b);
-    h ^= h >>> 15;
-    for (h &= mask; ; h = (h + 1) & mask) {
-      const ax = this.a[h] as number;
-      if (ax === -1 || (ax === x && this.b[h] === y)) return h;
-    }
-  }
-
-  get(x: number, y: number): number {
-    const h = this.slot(x, y);
-    return this.a[h] === -1 ? -1 : (this.v[h] as number);
-  }
-
-  set(x: number, y: number, value: number): void {
-    if (2 * (this.count + 1) > this.a.length) this.grow();
-    const h = this.slot(x, y);
-    if (this.a[h] === -1) this.count++;
-    this.a[h] = x;
-    this.b[h] = y;
-    this.v[h] = value;
-  }
-
-  private grow(): void {
-    const { a, b, v } = this;
-    this.a = new Int32Array(a.length * 2).fill(-1);
-    this.b = new Int32Array(a.length * 2);
-    this.v = new Int32Array(a.length * 2);
-    for (let i = 0; i < a.length; i++) {
-      const x = a[i] as number;
-      if (x === -1) continue;
-      const h = this.slot(x, b[i] as number);
-      this.a[h] = x;
-      this.b[h] = b[i] as number;
-      this.v[h] = v[i] as number;
-    }
-  }
-}
-
-/**
  * The corpus as sets of phrase keys (phrases of one to four adjacent words or hyphenated
  * compounds), with document frequencies, the phrases seen in titles, and surface forms.
  *
@@ -1608,7 +1558,11 @@ export class TermCorpus {
   private readonly firstStart: number[] = [];
   private readonly firstLength: number[] = [];
   private readonly prefixOf: number[] = [];
-  private readonly pairs = new PairMap();
+  /**
+   * A phrase's id from its prefix's id + 1 and its last unit's id: walking a text's phrases
+   * needs no string built or hashed.
+   */
+  private readonly pairs = new PairTable();
   private readonly titleDf = new Map<string, number>();
   private readonly rootCache = new Map<number, string[]>();
   /** Per phrase, nameable in titles / anywhere: 0 not known yet, 1 no, 2 yes. */
