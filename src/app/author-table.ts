@@ -1,8 +1,8 @@
 // The authors of a saved analysis, read on demand. A million papers have about a million
 // authors, whose saved lines (papers and co-authors of each) are 1.3 GB of JSON: parsed into
 // objects they outgrew V8's 4 GB heap while a server opened. The table keeps each author's line
-// as bytes (outside the heap) and, in the heap, only its key and the folded words of its names;
-// an author is parsed when asked for.
+// as bytes (outside the heap) and, in the heap, only its key and its names (folded to words at
+// the first search); an author is parsed when asked for.
 
 /** One author as the analysis saves it. */
 export interface SavedAuthor {
@@ -32,8 +32,10 @@ const PAPERS_FIELD = Buffer.from(',"papers":[');
 
 export class AuthorTable {
   private readonly keys: string[] = [];
+  /** Name and variants, joined (any separator: nameWords splits on every non-letter). */
+  private readonly names: string[] = [];
   /** Name and variants, as nameWords joined by single spaces, with a space at each end. */
-  private readonly words: string[] = [];
+  private words: string[] | undefined;
   private readonly byKey = new Map<string, number>();
   /** Parsed authors (a table made from objects), or the lines they are read from. */
   private readonly records: SavedAuthor[] = [];
@@ -85,7 +87,8 @@ export class AuthorTable {
     // The first author filed under a key wins (as Array.find did).
     if (!this.byKey.has(key)) this.byKey.set(key, this.keys.length);
     this.keys.push(key);
-    this.words.push(` ${nameWords([name, ...variants].join(' ')).join(' ')} `);
+    // Folding a million names is seconds of a server's start: done at the first search.
+    this.names.push([name, ...variants].join('\n'));
   }
 
   get length(): number {
@@ -124,6 +127,7 @@ export class AuthorTable {
     const needles = words.map((w) => ` ${w} `);
     const authors: SavedAuthor[] = [];
     let total = 0;
+    this.words ??= this.names.map((n) => ` ${nameWords(n).join(' ')} `);
     this.words.forEach((hay, i) => {
       if (!needles.every((n) => hay.includes(n))) return;
       if (total++ < limit) authors.push(this.at(i));
