@@ -348,7 +348,8 @@ describe('web explorer in Chromium', () => {
       expect(await listIds(page)).toEqual([]);
       await page.locator('#import-file').setInputFiles(file.path);
       await page.locator('.import-status', { hasText: `${ids.length} added` }).waitFor();
-      expect(await listIds(page), label).toEqual(ids);
+      // The previous format's status line may still read "4 added": wait for the list itself.
+      await expect.poll(() => listIds(page), { message: label, timeout: 10_000 }).toEqual(ids);
     }
     // "More like these" answers with other papers.
     await page.getByRole('button', { name: /Recommend papers like these/ }).click();
