@@ -187,4 +187,21 @@ describe('a large corpus gets a larger JavaScript heap (src/cli/heap.ts)', () =>
     expect(err).toMatch(/shutting down/);
     await expect(fetch(`${url}/api/topics`)).rejects.toThrow();
   }, 60_000);
+
+  it("serve: a terminal's Ctrl-C (SIGINT to the process group) shuts the child down cleanly", async () => {
+    // Its own process group, as a terminal's foreground job: the signal reaches both processes.
+    const p = spawn(
+      process.execPath,
+      ['--max-old-space-size=1024', bin, 'serve', '--port', '0', '--db', db],
+      { cwd: root, env, detached: true },
+    );
+    let err = '';
+    p.stderr.on('data', (b: Buffer) => (err += b.toString()));
+    await expect.poll(() => /serving on /.test(err), { timeout: 30_000 }).toBe(true);
+    expect(err).toMatch(/running with a 4096 MB JavaScript heap/);
+    const exited = new Promise<number | null>((resolve) => p.once('exit', (code) => resolve(code)));
+    process.kill(-(p.pid ?? 0), 'SIGINT');
+    expect(await exited).toBe(0);
+    expect(err).toMatch(/shutting down/);
+  }, 60_000);
 });

@@ -43,10 +43,11 @@ export async function relaunchWithHeap(mb: number, papers: number): Promise<numb
     [...process.execArgv, `--max-old-space-size=${mb}`, script, ...process.argv.slice(2)],
     { stdio: 'inherit', env: { ...process.env, [ENV_MARK]: String(mb) } },
   );
-  // Signals sent to this process go to the child, which shuts down as it would have (a
-  // terminal's Ctrl-C reaches both: the child handles it, this one waits).
+  // SIGTERM and SIGHUP sent to this process go to the child, which shuts down as it would have.
+  // A terminal's Ctrl-C (SIGINT) reaches both already, being one process group: this one only
+  // waits (passed on, it would reach the child twice; a second SIGINT may stop it at once).
   const forward = (sig: NodeJS.Signals) => () => {
-    if (child.exitCode === null) child.kill(sig);
+    if (sig !== 'SIGINT' && child.exitCode === null) child.kill(sig);
   };
   const handlers = (['SIGINT', 'SIGTERM', 'SIGHUP'] as const).map((s) => {
     const h = forward(s);
