@@ -1,6 +1,6 @@
 // CLI commands over the analysis: analyze, similar, topics, topic, author, experts, map.
 
-import { largerHeapFor, relaunchWithHeap } from './heap.js';
+import { relaunchIfLarge } from './heap.js';
 import { writeFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import {
@@ -23,12 +23,7 @@ async function withAnalysis<T>(
 ): Promise<T> {
   const store = await openStore(db, { mustExist: true });
   try {
-    const papers = (await store.listCorpora()).reduce((n, c) => n + c.papers, 0);
-    const heapMb = largerHeapFor(papers);
-    if (heapMb !== null) {
-      await store.close();
-      process.exit(await relaunchWithHeap(heapMb, papers));
-    }
+    await relaunchIfLarge(store);
     const a = await openAnalysis(store, {
       rebuild,
       onProgress: (p) => {

@@ -8,6 +8,7 @@
 import { spawn } from 'node:child_process';
 import { constants, totalmem } from 'node:os';
 import { getHeapStatistics } from 'node:v8';
+import type { Store } from '../store/types.js';
 import { info } from './output.js';
 
 /** Papers from which the default heap is too small (the analysed 1M corpus needs ~6–8 GB). */
@@ -64,4 +65,16 @@ export async function relaunchWithHeap(mb: number, papers: number): Promise<numb
   } finally {
     for (const [s, h] of handlers) process.off(s, h);
   }
+}
+
+/**
+ * For a command about to open this store: when its corpora need a larger heap (largerHeapFor),
+ * close the store, run the command again with that heap and exit as it did; else return.
+ */
+export async function relaunchIfLarge(store: Store): Promise<void> {
+  const papers = (await store.listCorpora()).reduce((n, c) => n + c.papers, 0);
+  const heapMb = largerHeapFor(papers);
+  if (heapMb === null) return;
+  await store.close();
+  process.exit(await relaunchWithHeap(heapMb, papers));
 }

@@ -49,7 +49,7 @@ import { ingestJsonlStream, shouldStream } from '../app/stream-ingest.js';
 import { hasStagedIngest } from '../store/types.js';
 import type { Store } from '../store/types.js';
 import { parseMappedFile } from '../ingest/index.js';
-import { largerHeapFor, relaunchWithHeap } from './heap.js';
+import { relaunchIfLarge } from './heap.js';
 
 const allWarnings = (records: readonly PaperRecord[], global: readonly string[]) => [
   ...global,
@@ -319,12 +319,7 @@ Query language:
     .action(async (o: { db: string; port: string; host: string; writeToken?: string }) => {
       const port = positiveInt(o.port, '--port', true, 65535);
       const store = await openStore(o.db, { mustExist: true });
-      const papers = (await store.listCorpora()).reduce((n, c) => n + c.papers, 0);
-      const heapMb = largerHeapFor(papers);
-      if (heapMb !== null) {
-        await store.close();
-        process.exit(await relaunchWithHeap(heapMb, papers));
-      }
+      await relaunchIfLarge(store);
       await serveUntilSignal(store, port, o.host, writeToken(o));
     });
 
