@@ -1,6 +1,10 @@
-import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { generate, learnModel } from '../bench/gen-corpus.js';
+import { loadOrBuildAnn } from '../src/app/embeddings.js';
+import { openStore } from '../src/app/index.js';
 import {
   exactTopK,
   HnswIndex,
@@ -9,7 +13,7 @@ import {
   selectTop,
 } from '../src/index/ann.js';
 import { LsaModel } from '../src/index/lsa.js';
-import { SearchIndex } from '../src/index/search.js';
+import { ANN_MIN_DOCS, SearchIndex } from '../src/index/search.js';
 import { parseArxivJsonl } from '../src/ingest/arxiv.js';
 import { parseListing } from '../src/ingest/listing.js';
 
@@ -67,6 +71,67 @@ describe('HNSW approximate nearest neighbours (src/index/ann)', () => {
     expect(q8.memoryBytes).toBeLessThan(idx.memoryBytes / 2);
     // int8 codes cost a little recall, not much.
     expect(meanRecall(q8)).toBeGreaterThanOrEqual(0.9);
+  });
+
+  it('loads sharing the given vectors instead of copying them, answering and saving the same', () => {
+    const bytes = idx.toBytes();
+    const copied = HnswIndex.fromBytes(bytes);
+    const mine = base.slice();
+    const shared = HnswIndex.fromBytes(bytes, { vectors: mine });
+    for (const q of queries.slice(0, 20)) {
+      expect(shared.search(q, 10)).toEqual(copied.search(q, 10));
+      expect(shared.search(q, 10, { ef: 40 })).toEqual(idx.search(q, 10, { ef: 40 }));
+    }
+    expect(Buffer.from(shared.toBytes()).equals(Buffer.from(bytes))).toBe(true);
+    expect(copied.memoryBytes - shared.memoryBytes).toBe(N * dim * 4);
+    // The index reads the given array itself: a changed row changes its scores, not the copy's.
+    const q = base.subarray(7 * dim, 8 * dim);
+    const before = shared.search(q, 1);
+    expect(before.ids).toEqual([7]);
+    for (let j = 7 * dim; j < 8 * dim; j++) mine[j] = 2 * (mine[j] ?? 0);
+    const after = shared.search(q, 1);
+    expect(after.ids).toEqual([7]);
+    expect(after.scores[0]).toBeCloseTo(2 * (before.scores[0] ?? 0), 5);
+    expect(copied.search(q, 1)).toEqual(before);
+    // Bytes from an index that shares its vectors load anywhere (here: copying them).
+    expect(HnswIndex.fromBytes(shared.toBytes()).search(q, 1).scores[0]).toBeCloseTo(
+      after.scores[0] ?? 0,
+      5,
+    );
+  });
+
+  it('refuses vectors of the wrong size or content, quantised indexes and short bytes', () => {
+    const bytes = idx.toBytes();
+    expect(() => HnswIndex.fromBytes(bytes, { vectors: base.slice(0, N * dim - 1) })).toThrow();
+    expect(() =>
+      HnswIndex.fromBytes(bytes, { vectors: new Float32Array((N + 1) * dim) }),
+    ).toThrow();
+    const other = base.slice();
+    other[0] = (other[0] ?? 0) + 0.5; // row 0 is among the rows compared
+    expect(() => HnswIndex.fromBytes(bytes, { vectors: other })).toThrow(/differ/);
+    const q8 = HnswIndex.build(base.subarray(0, 300 * dim), dim, { seed: 1, quantize: 'int8' });
+    expect(() =>
+      HnswIndex.fromBytes(q8.toBytes(), { vectors: base.slice(0, 300 * dim) }),
+    ).toThrow();
+    expect(() => HnswIndex.fromBytes(bytes.subarray(0, bytes.length - 4))).toThrow();
+    expect(() =>
+      HnswIndex.fromBytes(bytes.subarray(0, bytes.length - N * dim * 4), { vectors: base }),
+    ).toThrow();
+    // A Buffer (whose slice is a view) reads the same as a Uint8Array.
+    const q = queries[3] ?? new Float32Array(dim);
+    expect(HnswIndex.fromBytes(Buffer.from(bytes)).search(q, 10)).toEqual(idx.search(q, 10));
+  });
+
+  it('answers the same query the same, with buffers reused and an accept that searches again', () => {
+    const q = queries[2] ?? new Float32Array(dim);
+    const first = idx.search(q, 10, { ef: 300 });
+    idx.search(queries[5] ?? q, 50, { ef: 20 });
+    expect(idx.search(q, 10, { ef: 300 })).toEqual(first);
+    const reentrant = idx.search(q, 10, {
+      ef: 300,
+      accept: () => idx.search(queries[6] ?? q, 10, { ef: 400 }).ids.length > 0,
+    });
+    expect(reentrant).toEqual(first);
   });
 
   it('applies a filter while searching', () => {
@@ -146,3 +211,33 @@ describe('SearchIndex with an ANN index (the large-corpus path)', () => {
 function idx0(): HnswIndex {
   return HnswIndex.build(base, dim, { seed: 1 });
 }
+
+describe('loadOrBuildAnn (src/app/embeddings)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'confscope-ann-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('builds and saves the index, then loads it sharing the LSA vectors, answering the same', async () => {
+    // Just above the threshold: the LSA vectors of the synthetic papers, repeated.
+    const n = ANN_MIN_DOCS + 1;
+    const vectors = new Float32Array(n * dim);
+    for (let i = 0; i < n; i++)
+      vectors.set(all.subarray((i % N) * dim, ((i % N) + 1) * dim), i * dim);
+    for (let i = 0; i < n; i++)
+      vectors[i * dim + (i % dim)] = (vectors[i * dim + (i % dim)] ?? 0) + 1e-3 * ((i % 7) + 1); // no ties
+    const fitted = { model: lsa, vectors };
+    const store = await openStore(join(dir, 'ann.sqlite'));
+    try {
+      const built = await loadOrBuildAnn(store, fitted);
+      const loaded = await loadOrBuildAnn(store, fitted);
+      expect(built).not.toBeNull();
+      expect(loaded).not.toBe(built);
+      if (!built || !loaded) return;
+      expect(loaded.memoryBytes).toBeLessThan(built.memoryBytes - n * dim * 4 + 1);
+      for (const q of queries.slice(0, 10))
+        expect(loaded.search(q, 10)).toEqual(built.search(q, 10));
+      expect(Buffer.from(loaded.toBytes()).equals(Buffer.from(built.toBytes()))).toBe(true);
+    } finally {
+      await store.close();
+    }
+  }, 120_000);
+});

@@ -104,6 +104,9 @@ class MinHeap {
   }
 }
 
+const NO_IDS = new Int32Array(0);
+const NO_SIMS = new Float64Array(0);
+
 export class HnswIndex {
   readonly dim: number;
   readonly options: AnnOptions;
@@ -121,14 +124,26 @@ export class HnswIndex {
   private maxLevel = -1;
   private visited: Uint32Array;
   private epoch = 0;
+  /**
+   * The vectors are the caller's matrix (fromBytes with `vectors`), not a copy: never written,
+   * and not counted in memoryBytes.
+   */
+  private readonly sharedVectors: boolean;
   private readonly heapA = new MinHeap();
   private readonly heapB = new MinHeap();
+  /** Search's drained beam, reused between queries (taken while in use: see search). */
+  private beamIds = NO_IDS;
+  private beamSims = NO_SIMS;
 
-  private constructor(dim: number, capacity: number, opts: AnnOptions) {
+  /** `shared`: use these vectors (quantize 'none', capacity × dim) instead of allocating. */
+  private constructor(dim: number, capacity: number, opts: AnnOptions, shared?: Float32Array) {
     this.dim = dim;
     this.options = opts;
     this.m0 = 2 * opts.m;
-    this.vectors = opts.quantize === 'none' ? new Float32Array(capacity * dim) : null;
+    this.sharedVectors = shared !== undefined;
+    if (shared && (opts.quantize !== 'none' || shared.length !== capacity * dim))
+      throw new Error('ann: shared vectors need quantize none and capacity × dim floats');
+    this.vectors = opts.quantize === 'none' ? (shared ?? new Float32Array(capacity * dim)) : null;
     this.codes = opts.quantize === 'int8' ? new Int8Array(capacity * dim) : null;
     this.scales = opts.quantize === 'int8' ? new Float32Array(capacity) : null;
     this.level0 = new Int32Array(capacity * (this.m0 + 1));
@@ -140,12 +155,12 @@ export class HnswIndex {
     return this.n;
   }
 
-  /** Bytes the index holds in memory (vectors or codes, and the graph). */
+  /** Bytes the index holds in memory (vectors or codes, and the graph; not shared vectors). */
   get memoryBytes(): number {
     let upper = 0;
     for (const l of this.upper) upper += l.size * (this.options.m + 2) * 4;
     return (
-      (this.vectors?.byteLength ?? 0) +
+      (this.sharedVectors ? 0 : (this.vectors?.byteLength ?? 0)) +
       (this.codes?.byteLength ?? 0) +
       (this.scales?.byteLength ?? 0) +
       this.level0.byteLength +
@@ -177,6 +192,8 @@ export class HnswIndex {
 
   private store(i: number, v: Float32Array): void {
     const d = this.dim;
+    // Only build inserts, into a fresh index; an index sharing the caller's matrix is read-only.
+    if (this.sharedVectors) throw new Error('ann: an index with shared vectors is read-only');
     if (this.vectors) {
       this.vectors.set(v, i * d);
       return;
@@ -221,7 +238,10 @@ export class HnswIndex {
     return (s0 + s1 + s2 + s3) * (this.scales?.[i] ?? 0);
   }
 
-  /** The stored vector i (decoded from int8 when quantised). */
+  /**
+   * The stored vector i (decoded from int8 when quantised). With quantize 'none' it is a view
+   * into the index's vectors (the caller's matrix when shared): read it, do not write it.
+   */
   vector(i: number): Float32Array {
     const d = this.dim;
     if (this.vectors) return this.vectors.subarray(i * d, (i + 1) * d);
@@ -430,16 +450,34 @@ export class HnswIndex {
     const ef = Math.max(k, opts.ef ?? this.options.efSearch);
     let ep = this.entry;
     for (let l = this.maxLevel; l > 0; l--) ep = this.greedy(q, ep, l);
-    const out = new MinHeap(ef + 1);
+    // No per-query O(ef) allocation: the beam goes to heapB (used otherwise only by build's
+    // inserts) and is drained into buffers kept between queries. The buffers are taken while
+    // in use, so an `accept` that searches this index again gets its own.
+    const out = this.heapB;
     this.searchLayer(q, [ep], ef, 0, out);
-    const { ids, sims } = HnswIndex.drain(out);
+    const count = out.size;
+    let ids = this.beamIds;
+    let sims = this.beamSims;
+    if (ids.length < count) {
+      ids = new Int32Array(Math.max(count, 2 * ids.length));
+      sims = new Float64Array(ids.length);
+    }
+    this.beamIds = NO_IDS;
+    this.beamSims = NO_SIMS;
+    for (let i = count - 1; i >= 0; i--) {
+      sims[i] = out.topKey();
+      ids[i] = out.topVal();
+      out.pop();
+    }
     const res: AnnHits = { ids: [], scores: [] };
-    for (let j = 0; j < ids.length && res.ids.length < k; j++) {
+    for (let j = 0; j < count && res.ids.length < k; j++) {
       const id = ids[j] ?? 0;
       if (opts.accept && !opts.accept(id)) continue;
       res.ids.push(id);
       res.scores.push(sims[j] ?? 0);
     }
+    this.beamIds = ids;
+    this.beamSims = sims;
     return res;
   }
 
@@ -502,7 +540,14 @@ export class HnswIndex {
     return out;
   }
 
-  static fromBytes(bytes: Uint8Array): HnswIndex {
+  /**
+   * The index `toBytes` wrote. With `vectors` (quantize 'none' only; exactly n × dim floats, else
+   * it throws) the index uses that array as its vectors, shared, instead of copying the saved
+   * ones, which are not read: the caller must know they are the same (e.g. the bytes are keyed by
+   * a hash of them); a few rows are compared as a check. Such an index never writes to them. The
+   * other parts are copied, so the index keeps no reference to `bytes`.
+   */
+  static fromBytes(bytes: Uint8Array, opts: { vectors?: Float32Array } = {}): HnswIndex {
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const hlen = view.getUint32(0, true);
     const h = JSON.parse(Buffer.from(bytes.subarray(4, 4 + hlen)).toString('utf8')) as {
@@ -516,32 +561,62 @@ export class HnswIndex {
     };
     if (h.format !== ANN_FORMAT)
       throw new Error(`ANN index format ${h.format} is not ${ANN_FORMAT}`);
-    const idx = new HnswIndex(h.dim, h.n, h.options);
-    idx.n = h.n;
+    const { n, dim } = h;
+    const w = 2 * h.options.m + 1;
+    const mw = h.options.m + 2;
+    const levelsBytes = Math.ceil(n / 4) * 4;
+    const upperBytes = h.upperCounts.reduce((a, c) => a + c * mw * 4, 0);
+    const vectorBytes =
+      h.options.quantize === 'none' ? n * dim * 4 : n * 4 + Math.ceil((n * dim) / 4) * 4;
+    const total = 4 + hlen + levelsBytes + n * w * 4 + upperBytes + vectorBytes;
+    if (bytes.byteLength !== total)
+      throw new Error(`ANN index bytes: ${bytes.byteLength}, expected ${total}`);
+    const shared = opts.vectors;
+    if (shared) {
+      if (h.options.quantize !== 'none')
+        throw new Error(`ANN index quantized ${h.options.quantize} cannot share float vectors`);
+      if (shared.length !== n * dim)
+        throw new Error(`ANN index of ${n} × ${dim}: given ${shared.length} floats`);
+      // Spot check that the saved vectors are the given ones (they are not otherwise read).
+      const at = total - vectorBytes;
+      const given = new Uint8Array(shared.buffer, shared.byteOffset, shared.byteLength);
+      const rows = Math.min(n, 64);
+      for (let r = 0; r < rows; r++) {
+        const i = rows > 1 ? Math.round((r * (n - 1)) / (rows - 1)) : 0;
+        const off = i * dim * 4;
+        for (let b = off; b < off + dim * 4; b++)
+          if (given[b] !== bytes[at + b])
+            throw new Error(`ANN index: the given vectors differ from the saved ones (row ${i})`);
+      }
+    }
+    const idx = new HnswIndex(dim, n, h.options, shared);
+    idx.n = n;
     idx.entry = h.entry;
     idx.maxLevel = h.maxLevel;
     let off = 4 + hlen;
-    // Copies (a stored BLOB need not be aligned for typed-array views).
-    const take = (len: number): Uint8Array => {
-      const b = bytes.slice(off, off + len);
+    // Each part is copied once into its own typed array (a stored BLOB need not be aligned for
+    // typed-array views; and a Buffer's slice is a view, not a copy).
+    const into = <T extends ArrayBufferView>(dst: T, len = dst.byteLength): T => {
+      new Uint8Array(dst.buffer, dst.byteOffset, dst.byteLength).set(
+        bytes.subarray(off, off + Math.min(len, dst.byteLength)),
+      );
       off += len;
-      return b;
+      return dst;
     };
-    idx.levels.set(take(Math.ceil(h.n / 4) * 4).subarray(0, h.n));
-    const w = idx.m0 + 1;
-    idx.level0.set(new Int32Array(take(h.n * w * 4).buffer));
-    const mw = h.options.m + 2;
+    into(idx.levels, levelsBytes);
+    into(idx.level0);
     idx.upper = h.upperCounts.map((count) => {
-      const flat = new Int32Array(take(count * mw * 4).buffer);
+      const flat = into(new Int32Array(count * mw));
       const m = new Map<number, Int32Array>();
       for (let at = 0; at < flat.length; at += mw)
         m.set(flat[at] ?? 0, flat.slice(at + 1, at + mw));
       return m;
     });
-    if (idx.vectors) idx.vectors.set(new Float32Array(take(h.n * h.dim * 4).buffer));
+    if (shared) off += n * dim * 4;
+    else if (idx.vectors) into(idx.vectors);
     else {
-      idx.scales?.set(new Float32Array(take(h.n * 4).buffer));
-      idx.codes?.set(new Int8Array(take(Math.ceil((h.n * h.dim) / 4) * 4).buffer, 0, h.n * h.dim));
+      into(idx.scales ?? new Float32Array(0));
+      into(idx.codes ?? new Int8Array(0), Math.ceil((n * dim) / 4) * 4);
     }
     return idx;
   }
