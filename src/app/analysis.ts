@@ -27,6 +27,7 @@ import {
   corporaSignature,
   docsFingerprint,
   getChunks,
+  hashInBatches,
   loadOrBuildAuthorIndex,
   loadOrBuildLexical,
   putChunks,
@@ -130,11 +131,14 @@ function withLazyParts(
 
 function inputHashOf(docs: readonly SearchDoc[], lsaId: string): string {
   const h = createHash('sha256').update(`v${ANALYSIS_VERSION}\u0000${lsaId}`);
-  for (const d of docs)
-    h.update(
+  return hashInBatches(
+    h,
+    docs,
+    (d) =>
       `${d.corpus}\u0000${d.id}\u0000${d.title ?? ''}\u0000${d.authors.join(';')}\u0000${d.abstract}\u0000`,
-    );
-  return h.digest('hex').slice(0, 16);
+  )
+    .digest('hex')
+    .slice(0, 16);
 }
 
 export interface AnalysisProgress {
