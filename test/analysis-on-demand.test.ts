@@ -276,7 +276,16 @@ describe('the map of a large corpus', () => {
 describe('saved analysis encoding', () => {
   it('reads back exactly what it wrote, in one chunk or many', () => {
     // Authors are compared as what they read (the decoded table holds lines, not objects).
-    const plain = (d: Analysis['data']) => ({ ...d, authors: [...d.authors] });
+    // Per-paper results too (the table holds columns).
+    const plain = (d: Analysis['data']) => ({
+      ...d,
+      authors: [...d.authors],
+      papers: {
+        entities: [...d.papers.entityEntries()],
+        assignments: [...d.papers.assignmentEntries()],
+        coords: [...d.papers.coordEntries()],
+      },
+    });
     const one = encodeAnalysis(exact.data);
     expect(one).toHaveLength(1);
     expect(plain(decodeAnalysis(one))).toEqual(plain(exact.data));

@@ -19,6 +19,7 @@ import {
 import { buildTopics, type Topic, type TopicAssignment } from '../analysis/topics.js';
 import { SearchIndex, type SearchDoc } from '../index/search.js';
 import { AuthorTable, nameWords, type SavedAuthor } from './author-table.js';
+import { PaperTable } from './paper-table.js';
 import { HnswIndex } from '../index/ann.js';
 import type { Store } from '../store/types.js';
 import { loadOrBuildAnn, loadOrFitLsa } from './embeddings.js';
@@ -55,10 +56,10 @@ export interface AnalysisData {
   similar: Record<string, SimilarPaper[]>;
   /** Set when `similar` was not computed for every paper (large corpora): see similarPapers. */
   similarOnDemand?: boolean;
-  entities: Record<string, Entities>;
   topics: Topic[];
-  assignments: Record<string, TopicAssignment>;
-  map: { coords: Record<string, [number, number]>; labels: MapLabelPosition[] };
+  /** Each paper's entities, topic assignment and map position (see PaperTable). */
+  papers: PaperTable;
+  map: { labels: MapLabelPosition[] };
   /** Most papers first; read on demand from a saved analysis (see AuthorTable). */
   authors: AuthorTable;
   communities: { id: number; size: number; members: string[] }[];
@@ -293,12 +294,12 @@ export function encodeAnalysis(
     chars += text.length + 1;
     if (chars >= chunkChars) flush();
   };
-  const { similar, entities, assignments, map, authors, communities, ...head } = data;
+  const { similar, papers, map, authors, communities, ...head } = data;
   line({ ...head, mapLabels: map.labels });
   for (const [id, v] of Object.entries(similar)) line(['similar', id, v]);
-  for (const [id, v] of Object.entries(entities)) line(['entities', id, v]);
-  for (const [id, v] of Object.entries(assignments)) line(['assignments', id, v]);
-  for (const [id, v] of Object.entries(map.coords)) line(['coords', id, v]);
+  for (const [id, v] of papers.entityEntries()) line(['entities', id, v]);
+  for (const [id, v] of papers.assignmentEntries()) line(['assignments', id, v]);
+  for (const [id, v] of papers.coordEntries()) line(['coords', id, v]);
   for (const v of authors) line(['authors', v]);
   for (const v of communities) line(['communities', v]);
   flush();
@@ -307,6 +308,13 @@ export function encodeAnalysis(
 
 /** How a saved author's line starts (see encodeAnalysis). */
 const AUTHOR_LINE = Buffer.from('["authors",');
+/** How a paper's entities line starts, and how it ends when the paper names nothing. */
+const ENTITIES_LINE = Buffer.from('["entities",');
+const NO_ENTITIES_END = Buffer.from(',{"codeLinks":[],"datasets":[],"results":[]}]');
+
+/** `buf` at `at` holds `b`. */
+const holds = (buf: Buffer, at: number, b: Buffer, end: number) =>
+  at >= 0 && at + b.length <= end && buf.compare(b, 0, b.length, at, at + b.length) === 0;
 
 /** Read what encodeAnalysis wrote (throws on anything else). */
 export function decodeAnalysis(chunks: readonly Uint8Array[]): AnalysisData {
@@ -318,22 +326,29 @@ export function decodeAnalysis(chunks: readonly Uint8Array[]): AnalysisData {
         const v = JSON.parse(b.toString('utf8', start, nl)) as unknown;
         const { mapLabels, ...head } = v as Omit<
           AnalysisData,
-          'similar' | 'entities' | 'assignments' | 'map' | 'authors' | 'communities'
+          'similar' | 'papers' | 'map' | 'authors' | 'communities'
         > & { mapLabels: MapLabelPosition[] };
         data = {
           ...head,
           similar: {},
-          entities: {},
-          assignments: {},
-          map: { coords: {}, labels: mapLabels },
+          papers: new PaperTable(),
+          map: { labels: mapLabels },
           authors: AuthorTable.lazy(),
           communities: [],
         };
         continue;
       }
       // Authors are most of a large analysis: indexed now, parsed when asked for.
-      if (b.compare(AUTHOR_LINE, 0, AUTHOR_LINE.length, start, start + AUTHOR_LINE.length) === 0) {
+      if (holds(b, start, AUTHOR_LINE, nl)) {
         data.authors.addLine(b, start, nl);
+        continue;
+      }
+      // Most papers name nothing: their line is recognised, not parsed (only its id is read).
+      const idEnd = nl - NO_ENTITIES_END.length;
+      if (holds(b, start, ENTITIES_LINE, nl) && holds(b, idEnd, NO_ENTITIES_END, nl)) {
+        const id = JSON.parse(b.toString('utf8', start + ENTITIES_LINE.length, idEnd)) as unknown;
+        if (typeof id !== 'string') throw new Error('an entities line without an id');
+        data.papers.setNoEntities(id);
         continue;
       }
       const [kind, a, value] = JSON.parse(b.toString('utf8', start, nl)) as [
@@ -342,10 +357,13 @@ export function decodeAnalysis(chunks: readonly Uint8Array[]): AnalysisData {
         unknown,
       ];
       if (kind === 'similar') data.similar[a as string] = value as SimilarPaper[];
-      else if (kind === 'entities') data.entities[a as string] = value as Entities;
-      else if (kind === 'assignments') data.assignments[a as string] = value as TopicAssignment;
-      else if (kind === 'coords') data.map.coords[a as string] = value as [number, number];
-      else if (kind === 'communities')
+      else if (kind === 'entities') data.papers.setEntities(a as string, value as Entities);
+      else if (kind === 'assignments')
+        data.papers.setAssignment(a as string, value as TopicAssignment);
+      else if (kind === 'coords') {
+        const [x, y] = value as [number, number];
+        data.papers.setCoords(a as string, x, y);
+      } else if (kind === 'communities')
         data.communities.push(a as AnalysisData['communities'][number]);
       else throw new Error(`unknown line kind ${kind}`);
     }
@@ -379,7 +397,7 @@ export function computeAnalysis(
   };
   const ids = docs.map((d) => d.id);
   const entities = lap('entities', () =>
-    Object.fromEntries(docs.map((d) => [d.id, extractEntities(d)])),
+    docs.map((d): [string, Entities] => [d.id, extractEntities(d)]),
   );
   // Large corpora: found on demand (similarPapers), as saving ten for every paper would cost
   // an hour of computing and a gigabyte of JSON at a million papers.
@@ -413,7 +431,7 @@ export function computeAnalysis(
       for (const p of placed)
         labels.push({ topicId: p.topicId, label: p.label, level, x: p.x, y: p.y, size: p.size });
     }
-    return { coords: Object.fromEntries(coords), labels };
+    return { coords, labels };
   });
   const authorData = lap('authors', () => ({
     authors: AuthorTable.of(
@@ -437,10 +455,9 @@ export function computeAnalysis(
     timings,
     similar,
     ...(onDemand ? { similarOnDemand: true } : {}),
-    entities,
     topics: model.topics,
-    assignments: Object.fromEntries(model.assignments),
-    map,
+    papers: PaperTable.of({ entities, assignments: model.assignments, coords: map.coords }),
+    map: { labels: map.labels },
     authors: authorData.authors,
     communities: authorData.communities,
   };
@@ -501,10 +518,10 @@ export async function renderMap(
   const palette = qualitativePalette(topics.length);
   const colourOf = new Map(topics.map((t, i) => [t.id, palette[i] ?? '#777777']));
   const byId = new Map(a.docs.map((d) => [d.id, d]));
-  const points = Object.entries(a.data.map.coords).map(([id, [x, y]]) => ({
+  const points = [...a.data.papers.coordEntries()].map(([id, [x, y]]) => ({
     x,
     y,
-    color: colourOf.get(a.data.assignments[id]?.broad ?? '') ?? '#bbbbbb',
+    color: colourOf.get(a.data.papers.assignment(id)?.broad ?? '') ?? '#bbbbbb',
     title: byId.get(id)?.title ?? '(untitled)',
   }));
   const labels = a.data.map.labels.filter((l) => l.level === level);
@@ -520,20 +537,33 @@ export async function renderMap(
 
 /** Entities become search filters: datasets for `dataset:`, code links for `has:code`. */
 function attachEntities(index: SearchIndex, docs: SearchDoc[], data: AnalysisData): void {
+  const { papers } = data;
   const topicById = new Map(data.topics.map((t) => [t.id, t]));
+  // One (frozen) topic list per fine topic, shared by its papers: not two objects a paper.
+  const lists = new Map<string, { id: string; label: string }[]>();
+  const topicsOf = (broad: string, fine: string) => {
+    const key = `${broad}\u0000${fine}`;
+    let l = lists.get(key);
+    if (!l) {
+      l = [broad, fine].flatMap((id) => {
+        const t = topicById.get(id);
+        return t ? [Object.freeze({ id: t.id, label: t.label })] : [];
+      });
+      lists.set(key, Object.freeze(l) as { id: string; label: string }[]);
+    }
+    return l;
+  };
+  const none = Object.freeze([]) as unknown as string[];
   docs.forEach((d, i) => {
     // A record the analysis skipped (the same paper in another corpus) takes its group's data.
     const rep = docs[index.duplicates.group[i] ?? i]?.id ?? d.id;
-    const e = data.entities[d.id] ?? data.entities[rep];
-    d.datasets = e ? e.datasets.map((x) => x.name) : [];
-    d.codeLinks = e ? e.codeLinks : [];
-    const a = data.assignments[d.id] ?? data.assignments[rep];
-    d.topics = a
-      ? [a.broad, a.fine].flatMap((id) => {
-          const t = topicById.get(id);
-          return t ? [{ id: t.id, label: t.label }] : [];
-        })
-      : [];
+    const id = papers.hasEntities(d.id) ? d.id : rep;
+    const names = papers.datasetNames(id);
+    d.datasets = names.length ? (names as string[]) : none;
+    const links = papers.codeLinks(id);
+    d.codeLinks = links.length ? (links as string[]) : none;
+    const a = papers.assignment(d.id) ?? papers.assignment(rep);
+    d.topics = a ? topicsOf(a.broad, a.fine) : (none as unknown as SearchDoc['topics']);
   });
   index.datasetName = (value) => lookupDataset(value)?.name;
 }

@@ -64,7 +64,7 @@ export function addAnalysisCommands(program: Command, dbOption: () => Option): v
           const broad = a.data.topics.filter((x) => x.level === 1).length;
           info(
             `analysis of ${plural(a.docs.length, 'paper')}: ${broad} areas, ${fine} topics, ${plural(a.data.authors.length, 'author')}, ` +
-              `${Object.values(a.data.entities).filter((e) => e.datasets.length).length} papers naming datasets; ` +
+              `${[...a.data.papers.nonEmptyEntities()].filter(([, e]) => e.datasets.length).length} papers naming datasets; ` +
               `built ${a.data.builtAt} in ${total} ms (${Object.entries(t)
                 .map(([k, v]) => `${k} ${v} ms`)
                 .join(', ')})`,
@@ -134,10 +134,7 @@ export function addAnalysisCommands(program: Command, dbOption: () => Option): v
             `no topic ${id} (see \`confscope topics --level 1|2\`)`,
           );
         }
-        const papers = Object.entries(a.data.assignments)
-          .filter(([, as]) => (t.level === 1 ? as.broad : as.fine) === id)
-          .sort((x, y) => y[1].score - x[1].score)
-          .map(([pid]) => pid);
+        const papers = a.data.papers.papersOf(id);
         if (o.format === 'json') return json({ ...t, papers });
         const lines = [
           `${t.id} ${t.label} (${plural(t.size, 'paper')}${t.parent ? `, in ${t.parent}` : ''})`,
@@ -166,7 +163,7 @@ export function addAnalysisCommands(program: Command, dbOption: () => Option): v
         const rows = found.map((x) => {
           const topics = new Map<string, number>();
           for (const p of x.papers) {
-            const f = a.data.assignments[p]?.fine;
+            const f = a.data.papers.fineTopic(p);
             if (f) topics.set(f, (topics.get(f) ?? 0) + 1);
           }
           return {

@@ -285,7 +285,7 @@ export function createApp(deps: AppDeps): OpenAPIHono {
       const { id } = c.req.valid('param');
       const { corpus } = c.req.valid('query');
       const d = corpus === undefined ? mustPaper(id) : mustPaperIn(corpus, id);
-      const as = data.assignments[analysisId(d)];
+      const as = data.papers.assignment(analysisId(d));
       const broad = as ? topicById.get(as.broad) : undefined;
       const fine = as ? topicById.get(as.fine) : undefined;
       const paper: z.infer<typeof PaperSchema> = {
@@ -307,7 +307,7 @@ export function createApp(deps: AppDeps): OpenAPIHono {
                 fine: { id: fine.id, label: fine.label },
               }
             : null,
-        entities: data.entities[analysisId(d)] ?? null,
+        entities: data.papers.entities(analysisId(d)) ?? null,
       };
       return c.json(paper, 200);
     },
@@ -428,10 +428,7 @@ export function createApp(deps: AppDeps): OpenAPIHono {
       const { id } = c.req.valid('param');
       const t = topicById.get(id);
       if (!t) throw new HTTPException(404, { message: `no topic ${id}` });
-      const papers = Object.entries(data.assignments)
-        .filter(([, a]) => (t.level === 1 ? a.broad : a.fine) === id)
-        .sort((x, y) => y[1].score - x[1].score)
-        .map(([pid]) => summary(pid));
+      const papers = data.papers.papersOf(id).map(summary);
       return c.json({ ...t, papers }, 200);
     },
   );
@@ -449,13 +446,13 @@ export function createApp(deps: AppDeps): OpenAPIHono {
       // MAP_POINTS_MAX papers, a sample: a million points are 300 MB of JSON (serialising them
       // ran the server out of memory) and more than a browser draws.
       if (mapBody === undefined) {
-        const ids = Object.keys(data.map.coords);
+        const ids = data.papers.mapIds();
         mapBody = {
           points: mapSample(ids.length, deps.mapPointsMax ?? MAP_POINTS_MAX).map((i) => {
             const id = ids[i] ?? '';
-            const [x, y] = data.map.coords[id] ?? [0, 0];
+            const [x, y] = data.papers.coords(id) ?? [0, 0];
             const d = byId.get(id);
-            const a = data.assignments[id];
+            const a = data.papers.assignment(id);
             return {
               id,
               x,
@@ -511,7 +508,7 @@ export function createApp(deps: AppDeps): OpenAPIHono {
       if (!a) throw new HTTPException(404, { message: `no author with key "${key}"` });
       const counts = new Map<string, number>();
       for (const p of a.papers) {
-        const f = data.assignments[p]?.fine;
+        const f = data.papers.fineTopic(p);
         if (f) counts.set(f, (counts.get(f) ?? 0) + 1);
       }
       const topics = [...counts]
@@ -582,10 +579,12 @@ export function createApp(deps: AppDeps): OpenAPIHono {
 }
 
 function computeFacets(a: Analysis, corpora: CorpusInfo[]): z.infer<typeof FacetsSchema> {
+  const sorted = (m: Map<string, number>) =>
+    [...m].sort((x, y) => y[1] - x[1] || x[0].localeCompare(y[0]));
   const count = (values: Iterable<string>) => {
     const m = new Map<string, number>();
     for (const v of values) m.set(v, (m.get(v) ?? 0) + 1);
-    return [...m].sort((x, y) => y[1] - x[1] || x[0].localeCompare(y[0]));
+    return sorted(m);
   };
   const label = new Map(a.data.topics.map((t) => [t.id, t.label]));
   return {
@@ -593,15 +592,15 @@ function computeFacets(a: Analysis, corpora: CorpusInfo[]): z.infer<typeof Facet
       value,
       count: n,
     })),
-    topics: count(Object.values(a.data.assignments).map((x) => x.broad)).map(([value, n]) => ({
+    topics: sorted(a.data.papers.broadCounts()).map(([value, n]) => ({
       value,
       label: label.get(value) ?? value,
       count: n,
     })),
     datasets: count(
-      Object.values(a.data.entities).flatMap((e) => e.datasets.map((d) => d.name)),
+      [...a.data.papers.nonEmptyEntities()].flatMap(([, e]) => e.datasets.map((d) => d.name)),
     ).map(([value, n]) => ({ value, count: n })),
-    hasCode: Object.values(a.data.entities).filter((e) => e.codeLinks.length > 0).length,
+    hasCode: [...a.data.papers.nonEmptyEntities()].filter(([, e]) => e.codeLinks.length > 0).length,
     corpora: corpora.map((c) => ({ value: c.name, count: c.papers })),
   };
 }
