@@ -228,7 +228,12 @@ export async function openAnalysis(
     const saved = await getChunks(store, key);
     if (saved) {
       try {
-        const data = decodeAnalysis(saved);
+        // Authors' lines are read again from the store when asked for, not kept (1.3 GB at 1M).
+        const data = decodeAnalysis(saved.chunks, async (i) => {
+          const c = await saved.reread(i);
+          if (!c) throw new Error(`the saved analysis lost its chunk ${i}`);
+          return c;
+        });
         if (data.version === ANALYSIS_VERSION) {
           attachEntities(index, allDocs, data);
           lap('saved analysis', docs.length);
@@ -316,10 +321,16 @@ const NO_ENTITIES_END = Buffer.from(',{"codeLinks":[],"datasets":[],"results":[]
 const holds = (buf: Buffer, at: number, b: Buffer, end: number) =>
   at >= 0 && at + b.length <= end && buf.compare(b, 0, b.length, at, at + b.length) === 0;
 
-/** Read what encodeAnalysis wrote (throws on anything else). */
-export function decodeAnalysis(chunks: readonly Uint8Array[]): AnalysisData {
+/**
+ * Read what encodeAnalysis wrote (throws on anything else). With `reread` (chunk i → its bytes
+ * again), authors' lines are not kept but read again when asked for (see AuthorTable).
+ */
+export function decodeAnalysis(
+  chunks: readonly Uint8Array[],
+  reread?: (chunk: number) => Promise<Uint8Array>,
+): AnalysisData {
   let data: AnalysisData | undefined;
-  for (const c of chunks) {
+  for (const [ci, c] of chunks.entries()) {
     const b = Buffer.from(c.buffer, c.byteOffset, c.byteLength);
     for (let start = 0, nl = b.indexOf(10); nl >= 0; start = nl + 1, nl = b.indexOf(10, start)) {
       if (!data) {
@@ -333,14 +344,14 @@ export function decodeAnalysis(chunks: readonly Uint8Array[]): AnalysisData {
           similar: {},
           papers: new PaperTable(),
           map: { labels: mapLabels },
-          authors: AuthorTable.lazy(),
+          authors: AuthorTable.lazy(reread),
           communities: [],
         };
         continue;
       }
       // Authors are most of a large analysis: indexed now, parsed when asked for.
       if (holds(b, start, AUTHOR_LINE, nl)) {
-        data.authors.addLine(b, start, nl);
+        data.authors.addLine(b, start, nl, ci);
         continue;
       }
       // Most papers name nothing: their line is recognised, not parsed (only its id is read).
@@ -498,12 +509,12 @@ export async function findExperts(a: Analysis, query: string, limit = 10): Promi
 }
 
 /** Find an author by name or key: exact key first, then every name containing the words. */
-export function findAuthors(
+export async function findAuthors(
   a: Analysis,
   name: string,
   limit = Infinity,
-): { authors: SavedAuthor[]; total: number } {
-  const exact = a.data.authors.get(name);
+): Promise<{ authors: SavedAuthor[]; total: number }> {
+  const exact = await a.data.authors.get(name);
   if (exact) return { authors: [exact], total: 1 };
   return a.data.authors.withWords(nameWords(name), limit);
 }

@@ -23,19 +23,46 @@ const authors: SavedAuthor[] = [
   author('yoshua bengio', 'Duplicate Key', [], 1),
 ];
 
-/** The lines as encodeAnalysis writes them, in buffers of a few lines each. */
-function lazyTable(list: SavedAuthor[]): AuthorTable {
-  const t = AuthorTable.lazy();
-  for (let i = 0; i < list.length; i += 3) {
-    const text = `${list
-      .slice(i, i + 3)
-      .map((a) => JSON.stringify(['authors', a]))
-      .join('\n')}\n`;
-    const buf = Buffer.from(text, 'utf8');
+/** The lines as encodeAnalysis writes them, in chunks of a few lines each. */
+function chunksOf(list: SavedAuthor[]): Buffer[] {
+  const out: Buffer[] = [];
+  for (let i = 0; i < list.length; i += 3)
+    out.push(
+      Buffer.from(
+        `${list
+          .slice(i, i + 3)
+          .map((a) => JSON.stringify(['authors', a]))
+          .join('\n')}\n`,
+        'utf8',
+      ),
+    );
+  return out;
+}
+
+/** A table of those lines: kept, or (with `load`) read again from the chunks when asked for. */
+function lazyTable(
+  list: SavedAuthor[],
+  load?: (chunk: number) => Promise<Uint8Array>,
+  cacheChunks?: number,
+): AuthorTable {
+  const t = AuthorTable.lazy(load, cacheChunks);
+  for (const [c, buf] of chunksOf(list).entries())
     for (let s = 0, nl = buf.indexOf(10); nl >= 0; s = nl + 1, nl = buf.indexOf(10, s))
-      t.addLine(buf, s, nl);
-  }
+      t.addLine(buf, s, nl, c);
   return t;
+}
+
+/** A loader over these chunks that counts its reads. */
+function counting(chunks: Buffer[]) {
+  const reads: number[] = [];
+  return {
+    reads,
+    load: (c: number) => {
+      reads.push(c);
+      const b = chunks[c];
+      return b ? Promise.resolve(b) : Promise.reject(new Error(`no chunk ${c}`));
+    },
+  };
 }
 
 /** The search as it was over an array of objects (the reference). */
@@ -50,23 +77,74 @@ function naive(list: SavedAuthor[], q: string): SavedAuthor[] {
 }
 
 describe('AuthorTable', () => {
-  const tables = { objects: AuthorTable.of(authors), lines: lazyTable(authors) };
+  const tables = {
+    objects: AuthorTable.of(authors),
+    lines: lazyTable(authors),
+    stored: lazyTable(authors, counting(chunksOf(authors)).load, 2),
+  };
 
   for (const [kind, t] of Object.entries(tables))
-    it(`reads back every author, by position and by key (${kind})`, () => {
+    it(`reads back every author, by position and by key (${kind})`, async () => {
       expect(t.length).toBe(authors.length);
-      expect([...t]).toEqual(authors);
-      authors.forEach((a, i) => expect(t.at(i)).toEqual(a));
-      expect(t.first(2)).toEqual(authors.slice(0, 2));
-      expect(t.first(100)).toEqual(authors);
+      expect(await t.all()).toEqual(authors);
+      for (const [i, a] of authors.entries()) expect(await t.at(i)).toEqual(a);
+      expect(await t.first(2)).toEqual(authors.slice(0, 2));
+      expect(await t.first(100)).toEqual(authors);
       // The first filed under a key wins.
-      expect(t.get('yoshua bengio')?.name).toBe('Yoshua Bengio');
-      expect(t.get('field')?.variants).toEqual(['x","papers":["y']);
-      expect(t.get('nobody')).toBeUndefined();
-      expect(() => t.at(authors.length)).toThrow(RangeError);
+      expect((await t.get('yoshua bengio'))?.name).toBe('Yoshua Bengio');
+      expect((await t.get('field'))?.variants).toEqual(['x","papers":["y']);
+      expect(await t.get('nobody')).toBeUndefined();
+      await expect(t.at(authors.length)).rejects.toThrow(RangeError);
     });
 
-  it('finds names by their words as the search over objects did', () => {
+  it('iterates only a table of objects (what is saved)', () => {
+    expect([...tables.objects]).toEqual(authors);
+    expect(() => [...tables.lines]).toThrow(/table of objects/);
+  });
+
+  it('reads a stored line again from its chunk, keeping a few chunks', async () => {
+    const chunks = chunksOf(authors);
+    expect(chunks.length).toBe(3);
+    const { reads, load } = counting(chunks);
+    const t = lazyTable(authors, load, 2);
+    // Adding lines reads nothing back.
+    expect(reads).toEqual([]);
+    expect(await t.at(0)).toEqual(authors[0]);
+    expect(await t.at(1)).toEqual(authors[1]);
+    expect(reads).toEqual([0]);
+    await t.at(4);
+    await t.at(7);
+    expect(reads).toEqual([0, 1, 2]);
+    // Chunk 0 was the least recently used of three with room for two: read again.
+    await t.at(2);
+    expect(reads).toEqual([0, 1, 2, 0]);
+    // Two at once share one read.
+    const [a, b] = await Promise.all([t.at(3), t.at(5)]);
+    expect([a, b]).toEqual([authors[3], authors[5]]);
+    expect(reads).toEqual([0, 1, 2, 0, 1]);
+  });
+
+  it('says so when a chunk read back is not what was indexed, and retries a failed read', async () => {
+    const chunks = chunksOf(authors);
+    const other = chunksOf([...authors].reverse());
+    let fail = true;
+    const t = lazyTable(
+      authors,
+      (c) => {
+        if (c === 1 && fail) {
+          fail = false;
+          return Promise.reject(new Error('busy'));
+        }
+        return Promise.resolve((c === 2 ? other : chunks)[c] ?? Buffer.alloc(0));
+      },
+      4,
+    );
+    await expect(t.at(3)).rejects.toThrow('busy');
+    expect(await t.at(3)).toEqual(authors[3]);
+    await expect(t.at(6)).rejects.toThrow(/changed since it was read/);
+  });
+
+  it('finds names by their words as the search over objects did', async () => {
     for (const q of [
       'bengio',
       'Y. BENGIO',
@@ -84,14 +162,16 @@ describe('AuthorTable', () => {
       'yoshua bengio',
     ]) {
       const want = naive(authors, q);
-      const t = tables.lines;
-      const got = t.get(q) ? [t.get(q)] : t.withWords(nameWords(q)).authors;
-      expect(got, q).toEqual(want);
-      // A limit reads only the first matches, and counts them all.
-      const one = t.withWords(nameWords(q), 1);
-      if (q === 'bengio') expect(one.total).toBe(2);
-      expect(one.authors, q).toEqual(t.withWords(nameWords(q)).authors.slice(0, 1));
-      expect(one.total, q).toBe(t.withWords(nameWords(q)).authors.length);
+      for (const t of [tables.lines, tables.stored]) {
+        const exact = await t.get(q);
+        const all = (await t.withWords(nameWords(q))).authors;
+        expect(exact ? [exact] : all, q).toEqual(want);
+        // A limit reads only the first matches, and counts them all.
+        const one = await t.withWords(nameWords(q), 1);
+        if (q === 'bengio') expect(one.total).toBe(2);
+        expect(one.authors, q).toEqual(all.slice(0, 1));
+        expect(one.total, q).toBe(all.length);
+      }
     }
   });
 

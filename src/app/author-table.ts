@@ -1,8 +1,10 @@
 // The authors of a saved analysis, read on demand. A million papers have about a million
 // authors, whose saved lines (papers and co-authors of each) are 1.3 GB of JSON: parsed into
-// objects they outgrew V8's 4 GB heap while a server opened. The table keeps each author's line
-// as bytes (outside the heap) and, in the heap, only its key and its names (folded to words at
-// the first search); an author is parsed when asked for.
+// objects they outgrew V8's 4 GB heap while a server opened, and kept as bytes they were still
+// 1.3 GB of its 8 GB. The table keeps, in the heap, each author's key and names (folded to words
+// at the first search) and where its line is; the line is read again from the saved chunk when
+// the author is asked for (a few recent chunks are cached), or kept as bytes when no loader is
+// given.
 
 /** One author as the analysis saves it. */
 export interface SavedAuthor {
@@ -39,13 +41,21 @@ export class AuthorTable {
   private readonly byKey = new Map<string, number>();
   /** Parsed authors (a table made from objects), or the lines they are read from. */
   private readonly records: SavedAuthor[] = [];
-  /** Line i is bufs[lineBuf[i]] from lineStart[i] to lineEnd[i] (numbers: no object a line). */
+  /**
+   * Line i is in chunk lineBuf[i] from lineStart[i] to lineEnd[i] (numbers: no object a line):
+   * bufs[lineBuf[i]] when kept, else read with `load`.
+   */
   private readonly bufs: Buffer[] = [];
   private readonly lineBuf: number[] = [];
   private readonly lineStart: number[] = [];
   private readonly lineEnd: number[] = [];
+  /** The chunks read back most recently (a Map keeps insertion order: oldest first). */
+  private readonly cache = new Map<number, Promise<Buffer>>();
 
-  private constructor() {}
+  private constructor(
+    private readonly load?: (chunk: number) => Promise<Uint8Array>,
+    private readonly cacheChunks = 4,
+  ) {}
 
   /** A table over authors already in memory (a fresh analysis). */
   static of(authors: readonly SavedAuthor[]): AuthorTable {
@@ -57,16 +67,20 @@ export class AuthorTable {
     return t;
   }
 
-  /** An empty table that saved lines are added to (see addLine). */
-  static lazy(): AuthorTable {
-    return new AuthorTable();
+  /**
+   * An empty table that saved lines are added to (see addLine). With `load` (chunk number →
+   * its bytes, as they were when added) lines are not kept but read again when asked for.
+   */
+  static lazy(load?: (chunk: number) => Promise<Uint8Array>, cacheChunks?: number): AuthorTable {
+    return new AuthorTable(load, cacheChunks);
   }
 
   /**
    * Add the author saved as buf[start, end): a JSON text `["authors", {key, name, variants,
-   * papers, …}]`. Only its key and names are read now. Throws on a line that is not one.
+   * papers, …}]`, in chunk number `chunk` (for a table with a loader). Only its key and names
+   * are read now. Throws on a line that is not one.
    */
-  addLine(buf: Buffer, start: number, end: number): void {
+  addLine(buf: Buffer, start: number, end: number, chunk = 0): void {
     if (this.records.length) throw new Error('author table: lines added to a table of objects');
     const at = buf.indexOf(PAPERS_FIELD, start);
     const head =
@@ -77,8 +91,11 @@ export class AuthorTable {
     if (typeof a?.key !== 'string' || typeof a.name !== 'string' || !Array.isArray(a.variants))
       throw new Error('author table: a saved author without key, name or variants');
     this.index(a.key, a.name, a.variants);
-    if (this.bufs[this.bufs.length - 1] !== buf) this.bufs.push(buf);
-    this.lineBuf.push(this.bufs.length - 1);
+    if (this.load) this.lineBuf.push(chunk);
+    else {
+      if (this.bufs[this.bufs.length - 1] !== buf) this.bufs.push(buf);
+      this.lineBuf.push(this.bufs.length - 1);
+    }
     this.lineStart.push(start);
     this.lineEnd.push(end);
   }
@@ -96,26 +113,63 @@ export class AuthorTable {
   }
 
   /** The i-th author (most papers first, as the analysis orders them). */
-  at(i: number): SavedAuthor {
+  async at(i: number): Promise<SavedAuthor> {
     const r = this.records[i];
     if (r) return r;
-    const buf = this.bufs[this.lineBuf[i] ?? -1];
-    if (!buf) throw new RangeError(`author table: no author ${i}`);
-    const text = buf.toString('utf8', this.lineStart[i], this.lineEnd[i]);
-    return (JSON.parse(text) as [string, SavedAuthor])[1];
+    const c = this.lineBuf[i];
+    if (c === undefined) throw new RangeError(`author table: no author ${i}`);
+    const buf = this.load ? await this.chunk(c) : this.bufs[c];
+    let found: SavedAuthor | undefined;
+    try {
+      const text = buf?.toString('utf8', this.lineStart[i], this.lineEnd[i]) ?? '';
+      found = (JSON.parse(text) as [string, SavedAuthor | undefined] | null)?.[1];
+    } catch {
+      found = undefined;
+    }
+    // A chunk read back must be the one indexed (a saved analysis is never rewritten in place
+    // with other content; if it were, this says so rather than answering with another author).
+    if (!found || found.key !== this.keys[i])
+      throw new Error(`author table: the saved line of author ${i} changed since it was read`);
+    return found;
+  }
+
+  private chunk(c: number): Promise<Buffer> {
+    let p = this.cache.get(c);
+    if (p) {
+      // Most recently used last.
+      this.cache.delete(c);
+      this.cache.set(c, p);
+      return p;
+    }
+    const load = this.load;
+    if (!load) throw new Error('author table: no loader');
+    p = load(c).then((b) => Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+    // A failed read is not cached: the next request tries again.
+    p.catch(() => this.cache.get(c) === p && this.cache.delete(c));
+    this.cache.set(c, p);
+    for (const old of this.cache.keys()) {
+      if (this.cache.size <= this.cacheChunks) break;
+      this.cache.delete(old);
+    }
+    return p;
   }
 
   /** The author filed under exactly this key. */
-  get(key: string): SavedAuthor | undefined {
+  async get(key: string): Promise<SavedAuthor | undefined> {
     const i = this.byKey.get(key);
     return i === undefined ? undefined : this.at(i);
   }
 
   /** The first `limit` authors, in order. */
-  first(limit: number): SavedAuthor[] {
+  async first(limit: number): Promise<SavedAuthor[]> {
     const out: SavedAuthor[] = [];
-    for (let i = 0; i < Math.min(limit, this.length); i++) out.push(this.at(i));
+    for (let i = 0; i < Math.min(limit, this.length); i++) out.push(await this.at(i));
     return out;
+  }
+
+  /** Every author, in order (all read: for tests and small tables). */
+  all(): Promise<SavedAuthor[]> {
+    return this.first(this.length);
   }
 
   /**
@@ -123,19 +177,27 @@ export class AuthorTable {
    * order, and how many there are: only those returned are read (a common surname matches
    * tens of thousands of a million authors).
    */
-  withWords(words: readonly string[], limit = Infinity): { authors: SavedAuthor[]; total: number } {
+  async withWords(
+    words: readonly string[],
+    limit = Infinity,
+  ): Promise<{ authors: SavedAuthor[]; total: number }> {
     const needles = words.map((w) => ` ${w} `);
-    const authors: SavedAuthor[] = [];
+    const found: number[] = [];
     let total = 0;
     this.words ??= this.names.map((n) => ` ${nameWords(n).join(' ')} `);
     this.words.forEach((hay, i) => {
       if (!needles.every((n) => hay.includes(n))) return;
-      if (total++ < limit) authors.push(this.at(i));
+      if (total++ < limit) found.push(i);
     });
+    const authors: SavedAuthor[] = [];
+    for (const i of found) authors.push(await this.at(i));
     return { authors, total };
   }
 
+  /** The authors of a table made from objects (a fresh analysis, which is what is saved). */
   *[Symbol.iterator](): Generator<SavedAuthor> {
-    for (let i = 0; i < this.length; i++) yield this.at(i);
+    if (this.records.length !== this.length)
+      throw new Error('author table: only a table of objects is iterated (see all())');
+    yield* this.records;
   }
 }

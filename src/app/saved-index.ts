@@ -172,18 +172,24 @@ export async function putChunks(
 const isChunkHead = (head: Uint8Array): boolean =>
   head.length < 64 * 1024 && Buffer.from(head).toString('utf8').startsWith('{"chunks":[');
 
-/** The chunks putChunks saved under `key`, or null (none, or one missing). */
-export async function getChunks(store: Store, key: string): Promise<Uint8Array[] | null> {
+/**
+ * The chunks putChunks saved under `key`, and a way to read chunk i again later (null when it
+ * is gone), or null (none, or one missing).
+ */
+export async function getChunks(
+  store: Store,
+  key: string,
+): Promise<{ chunks: Uint8Array[]; reread: (i: number) => Promise<Uint8Array | null> } | null> {
   const head = await store.getModel(key);
   if (!head || !isChunkHead(head)) return null;
-  const { chunks } = JSON.parse(Buffer.from(head).toString('utf8')) as { chunks: string[] };
-  const out: Uint8Array[] = [];
-  for (const k of chunks) {
+  const { chunks: keys } = JSON.parse(Buffer.from(head).toString('utf8')) as { chunks: string[] };
+  const chunks: Uint8Array[] = [];
+  for (const k of keys) {
     const c = await store.getModel(k);
     if (!c) return null;
-    out.push(c);
+    chunks.push(c);
   }
-  return out;
+  return { chunks, reread: (i) => store.getModel(keys[i] ?? '') };
 }
 
 async function readPointer(store: Store, name: string): Promise<Pointer | null> {

@@ -157,7 +157,7 @@ export function addAnalysisCommands(program: Command, dbOption: () => Option): v
     .addOption(fmtOption())
     .action(async (name: string, o: { db: string; format: Fmt }) => {
       await withAnalysis(o.db, async (a) => {
-        const { authors: found, total } = findAuthors(a, name, 20);
+        const { authors: found, total } = await findAuthors(a, name, 20);
         if (!found.length) throw new ConfscopeError('BAD_ARGUMENT', `no author matching "${name}"`);
         const topicLabel = new Map(a.data.topics.map((t) => [t.id, t.label]));
         const rows = found.map((x) => {

@@ -480,9 +480,11 @@ export function createApp(deps: AppDeps): OpenAPIHono {
       request: { query: AuthorsQuerySchema },
       responses: { ...json200(AuthorSummarySchema.array()), 400: problemResponses[400] },
     }),
-    (c) => {
+    async (c) => {
       const { q, limit } = c.req.valid('query');
-      const found = q.trim() ? findAuthors(analysis, q, limit).authors : data.authors.first(limit);
+      const found = q.trim()
+        ? (await findAuthors(analysis, q, limit)).authors
+        : await data.authors.first(limit);
       return c.json(
         found.map((a) => ({ key: a.key, name: a.name, papers: a.papers.length })),
         200,
@@ -502,9 +504,9 @@ export function createApp(deps: AppDeps): OpenAPIHono {
         404: problemResponses[404],
       },
     }),
-    (c) => {
+    async (c) => {
       const { key } = c.req.valid('param');
-      const a = data.authors.get(key);
+      const a = await data.authors.get(key);
       if (!a) throw new HTTPException(404, { message: `no author with key "${key}"` });
       const counts = new Map<string, number>();
       for (const p of a.papers) {
