@@ -27,7 +27,7 @@ import { loadSearchDocs } from './docs.js';
 import {
   corporaSignature,
   docsFingerprint,
-  getChunks,
+  openChunks,
   hashInBatches,
   loadOrBuildAuthorIndex,
   loadOrBuildLexical,
@@ -225,15 +225,19 @@ export async function openAnalysis(
   // The ANN index over every record serves the analysed papers when they are all of them.
   const searchAnn = vectors === fitted.vectors ? index.ann : null;
   if (!opts.rebuild) {
-    const saved = await getChunks(store, key);
+    const saved = await openChunks(store, key);
     if (saved) {
       try {
-        // Authors' lines are read again from the store when asked for, not kept (1.3 GB at 1M).
-        const data = decodeAnalysis(saved.chunks, async (i) => {
-          const c = await saved.reread(i);
+        const read = async (i: number) => {
+          const c = await saved.read(i);
           if (!c) throw new Error(`the saved analysis lost its chunk ${i}`);
           return c;
-        });
+        };
+        // A chunk at a time; authors' lines are read again when asked for, not kept (1.3 GB
+        // at 1M papers).
+        const decoder = analysisDecoder(read);
+        for (let i = 0; i < saved.count; i++) decoder.add(await read(i), i);
+        const data = decoder.finish();
         if (data.version === ANALYSIS_VERSION) {
           attachEntities(index, allDocs, data);
           lap('saved analysis', docs.length);
@@ -329,8 +333,18 @@ export function decodeAnalysis(
   chunks: readonly Uint8Array[],
   reread?: (chunk: number) => Promise<Uint8Array>,
 ): AnalysisData {
+  const decoder = analysisDecoder(reread);
+  for (const [i, c] of chunks.entries()) decoder.add(c, i);
+  return decoder.finish();
+}
+
+/** decodeAnalysis a chunk at a time: `add` each (i: its number), in order, then `finish`. */
+function analysisDecoder(reread?: (chunk: number) => Promise<Uint8Array>): {
+  add: (chunk: Uint8Array, i: number) => void;
+  finish: () => AnalysisData;
+} {
   let data: AnalysisData | undefined;
-  for (const [ci, c] of chunks.entries()) {
+  const add = (c: Uint8Array, ci: number) => {
     const b = Buffer.from(c.buffer, c.byteOffset, c.byteLength);
     for (let start = 0, nl = b.indexOf(10); nl >= 0; start = nl + 1, nl = b.indexOf(10, start)) {
       if (!data) {
@@ -378,9 +392,12 @@ export function decodeAnalysis(
         data.communities.push(a as AnalysisData['communities'][number]);
       else throw new Error(`unknown line kind ${kind}`);
     }
-  }
-  if (!data) throw new Error('empty saved analysis');
-  return data;
+  };
+  const finish = () => {
+    if (!data) throw new Error('empty saved analysis');
+    return data;
+  };
+  return { add, finish };
 }
 
 const STEPS = ['entities', 'similar papers', 'topics', 'map', 'authors'] as const;

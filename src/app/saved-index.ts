@@ -173,23 +173,18 @@ const isChunkHead = (head: Uint8Array): boolean =>
   head.length < 64 * 1024 && Buffer.from(head).toString('utf8').startsWith('{"chunks":[');
 
 /**
- * The chunks putChunks saved under `key`, and a way to read chunk i again later (null when it
- * is gone), or null (none, or one missing).
+ * The chunks putChunks saved under `key`: how many, and a way to read chunk i (null when it is
+ * gone), or null when there is no such record. Read one at a time, a large value is never held
+ * whole (the analysis of a million papers is 1.6 GB).
  */
-export async function getChunks(
+export async function openChunks(
   store: Store,
   key: string,
-): Promise<{ chunks: Uint8Array[]; reread: (i: number) => Promise<Uint8Array | null> } | null> {
+): Promise<{ count: number; read: (i: number) => Promise<Uint8Array | null> } | null> {
   const head = await store.getModel(key);
   if (!head || !isChunkHead(head)) return null;
   const { chunks: keys } = JSON.parse(Buffer.from(head).toString('utf8')) as { chunks: string[] };
-  const chunks: Uint8Array[] = [];
-  for (const k of keys) {
-    const c = await store.getModel(k);
-    if (!c) return null;
-    chunks.push(c);
-  }
-  return { chunks, reread: (i) => store.getModel(keys[i] ?? '') };
+  return { count: keys.length, read: (i) => store.getModel(keys[i] ?? '') };
 }
 
 async function readPointer(store: Store, name: string): Promise<Pointer | null> {
