@@ -40,7 +40,7 @@ import {
   type SearchMode,
 } from '../app/search.js';
 import { writeFileSync } from 'node:fs';
-import { startServer } from '../server/index.js';
+import { startServer, type RunningServer } from '../server/index.js';
 import { addAnalysisCommands } from './analysis.js';
 import { addEnrichCommand } from './enrich.js';
 import { embedCorpus } from '../app/embeddings.js';
@@ -431,7 +431,10 @@ function positiveInt(v: string, flag: string, allowZero = false, max = 10_000): 
 
 const DEFAULT_PORT = 8080;
 
-/** Serve until SIGINT/SIGTERM, then close the server and the store. */
+/**
+ * Serve until SIGINT/SIGTERM, then close the server and the store. The port opens at once and
+ * answers 503 (with progress on GET /api/health) while the database opens.
+ */
 async function serveUntilSignal(
   store: Store,
   port: number,
@@ -439,22 +442,63 @@ async function serveUntilSignal(
   token: string | null,
 ): Promise<void> {
   const t0 = performance.now();
-  const server = await startServer(store, {
-    port,
-    host,
-    writeToken: token,
-    // Other processes may ingest into the same database (PostgreSQL, or SQLite on one machine).
-    watchMs: 10_000,
-    onProgress: (p) => {
-      if (p.done === 1) info('confscope: analysing the papers (once; saved in the database)');
-      info(`  [${p.done}/${p.total}] ${p.step} done`);
-    },
-    // Steps of a large corpus's start that take a while (a million papers: minutes).
-    onOpen: (p) => {
-      if (p.ms >= 1000)
-        info(`confscope: opening: ${p.step} (${p.papers} papers) in ${(p.ms / 1000).toFixed(1)} s`);
-    },
-  });
+  // Caught from the start: a signal while the database opens stops the server cleanly too.
+  let onSignal: () => void = () => undefined;
+  const signalled = new Promise<'signal'>((resolve) => (onSignal = () => resolve('signal')));
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const unhook = () => {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  };
+  let server: RunningServer;
+  try {
+    server = await startServer(store, {
+      port,
+      host,
+      writeToken: token,
+      listenFirst: true,
+      // Other processes may ingest into the same database (PostgreSQL, or SQLite on one machine).
+      watchMs: 10_000,
+      onProgress: (p) => {
+        if (p.done === 1) info('confscope: analysing the papers (once; saved in the database)');
+        info(`  [${p.done}/${p.total}] ${p.step} done`);
+      },
+      // Steps of a large corpus's start that take a while (a million papers: minutes).
+      onOpen: (p) => {
+        if (p.ms >= 1000)
+          info(
+            `confscope: opening: ${p.step} (${p.papers} papers) in ${(p.ms / 1000).toFixed(1)} s`,
+          );
+      },
+    });
+  } catch (e) {
+    unhook();
+    throw e;
+  }
+  info(
+    `confscope: listening on ${server.url}, opening the database (503 until ready; progress at ${server.url}/api/health)`,
+  );
+  const stop = async () => {
+    info('confscope: shutting down');
+    await server.close();
+    await store.close();
+  };
+  let first: 'ready' | 'signal';
+  try {
+    first = await Promise.race([signalled, server.ready.then(() => 'ready' as const)]);
+  } catch (e) {
+    // Opening failed: the server is closed already.
+    unhook();
+    await store.close().catch(() => undefined);
+    throw e;
+  }
+  if (first === 'signal') {
+    // Opening cannot be cancelled: with the port and the store closed, the process ends here
+    // rather than finish opening a database it will not serve.
+    await stop().catch((e: unknown) => info(`confscope: closing: ${(e as Error).message}`));
+    process.exit(0);
+  }
   info(
     `confscope: serving on ${server.url} (API at ${server.url}/api, ready in ${(performance.now() - t0).toFixed(0)} ms; Ctrl-C stops)`,
   );
@@ -463,17 +507,8 @@ async function serveUntilSignal(
       ? 'confscope: read-only (no write token)'
       : 'confscope: write endpoints on: PUT /api/corpora/NAME and POST /api/corpora/NAME/enrich need "Authorization: Bearer <token>"',
   );
-  await new Promise<void>((resolve) => {
-    const stop = () => {
-      info('confscope: shutting down');
-      void server
-        .close()
-        .then(() => store.close())
-        .then(resolve);
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
+  await signalled;
+  await stop();
 }
 
 export async function main(argv: string[]): Promise<number> {
