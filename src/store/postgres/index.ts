@@ -8,7 +8,14 @@ import pg from 'pg';
 import { ConfscopeError } from '../../core/errors.js';
 import { recordExtras, type PaperExtras, type PaperRecord, type Track } from '../../core/types.js';
 import { contentHash } from '../sqlite/index.js';
-import type { CorpusInfo, CorpusMeta, IngestSummary, StagedIngest, Store } from '../types.js';
+import {
+  ownedBytes,
+  type CorpusInfo,
+  type CorpusMeta,
+  type IngestSummary,
+  type StagedIngest,
+  type Store,
+} from '../types.js';
 import { PG_MIGRATIONS } from './migrations.js';
 
 /** First key of every advisory lock confscope takes ("conf"); the second says which lock. */
@@ -542,7 +549,7 @@ export class PostgresStore implements Store, StagedIngest {
       [id],
     );
     const row = r.rows[0];
-    return row ? new Uint8Array(row.data) : null;
+    return row ? ownedBytes(row.data) : null;
   }
 
   private async putModelNow(id: string, data: Uint8Array): Promise<void> {

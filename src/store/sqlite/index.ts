@@ -5,7 +5,14 @@ import { createHash } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { ConfscopeError } from '../../core/errors.js';
 import { recordExtras, type PaperExtras, type PaperRecord, type Track } from '../../core/types.js';
-import type { CorpusInfo, CorpusMeta, IngestSummary, StagedIngest, Store } from '../types.js';
+import {
+  ownedBytes,
+  type CorpusInfo,
+  type CorpusMeta,
+  type IngestSummary,
+  type StagedIngest,
+  type Store,
+} from '../types.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
 
 interface PaperRow {
@@ -444,7 +451,7 @@ export class SqliteStore implements Store, StagedIngest {
     const row = this.db
       .prepare<[string], { data: Buffer }>('SELECT data FROM models WHERE id = ?')
       .get(id);
-    return Promise.resolve(row ? new Uint8Array(row.data) : null);
+    return Promise.resolve(row ? ownedBytes(row.data) : null);
   }
 
   putModel(id: string, data: Uint8Array): Promise<void> {
