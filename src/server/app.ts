@@ -149,14 +149,20 @@ export function createApp(deps: AppDeps): OpenAPIHono {
   index.docs.forEach((d, i) => {
     if (!posById.has(d.id)) posById.set(d.id, i);
   });
-  const byId = new Map([...posById].map(([id, i]) => [id, index.docs[i] as SearchDoc]));
+  // One map, id → position (at a million papers each map over the papers costs about a
+  // second and 60 MB): papers are looked up as positions.
+  const byId = {
+    get: (id: string): SearchDoc | undefined => {
+      const i = posById.get(id);
+      return i === undefined ? undefined : index.docs[i];
+    },
+  };
   // The analysis covers each paper once: a record it skipped (the same paper in another corpus)
   // reads its group's first record.
-  const posOf = new Map(index.docs.map((d, i) => [d, i]));
-  const analysisId = (d: SearchDoc) =>
-    index.docs[index.duplicates.group[posOf.get(d) ?? -1] ?? -1]?.id ?? d.id;
-  const alsoIn = (d: SearchDoc) =>
-    index.duplicates.others(posOf.get(d) ?? -1).map((j) => ({
+  const analysisId = (i: number) =>
+    index.docs[index.duplicates.group[i] ?? -1]?.id ?? index.docs[i]?.id ?? '';
+  const alsoIn = (i: number) =>
+    index.duplicates.others(i).map((j) => ({
       corpus: index.docs[j]?.corpus ?? '',
       id: index.docs[j]?.id ?? '',
     }));
@@ -165,15 +171,17 @@ export function createApp(deps: AppDeps): OpenAPIHono {
     const d = byId.get(id);
     return { id, title: d?.title ?? null, authors: d?.authors ?? [], track: d?.track ?? null };
   };
-  const mustPaperIn = (corpus: string, id: string) => {
-    const d = index.docs.find((x) => x.corpus === corpus && x.id === id);
-    if (!d) throw new HTTPException(404, { message: `no paper with id ${id} in corpus ${corpus}` });
-    return d;
+  /** The position of a paper, or a 404. */
+  const mustPaperIn = (corpus: string, id: string): number => {
+    const i = index.docs.findIndex((x) => x.corpus === corpus && x.id === id);
+    if (i < 0)
+      throw new HTTPException(404, { message: `no paper with id ${id} in corpus ${corpus}` });
+    return i;
   };
-  const mustPaper = (id: string) => {
-    const d = byId.get(id);
-    if (!d) throw new HTTPException(404, { message: `no paper with id ${id}` });
-    return d;
+  const mustPaper = (id: string): number => {
+    const i = posById.get(id);
+    if (i === undefined) throw new HTTPException(404, { message: `no paper with id ${id}` });
+    return i;
   };
   const facets = computeFacets(analysis, deps.corpora);
   let mapBody: z.infer<typeof MapResponseSchema> | undefined;
@@ -284,8 +292,9 @@ export function createApp(deps: AppDeps): OpenAPIHono {
     (c) => {
       const { id } = c.req.valid('param');
       const { corpus } = c.req.valid('query');
-      const d = corpus === undefined ? mustPaper(id) : mustPaperIn(corpus, id);
-      const as = data.papers.assignment(analysisId(d));
+      const i = corpus === undefined ? mustPaper(id) : mustPaperIn(corpus, id);
+      const d = index.docs[i] as SearchDoc;
+      const as = data.papers.assignment(analysisId(i));
       const broad = as ? topicById.get(as.broad) : undefined;
       const fine = as ? topicById.get(as.fine) : undefined;
       const paper: z.infer<typeof PaperSchema> = {
@@ -299,7 +308,7 @@ export function createApp(deps: AppDeps): OpenAPIHono {
         source: d.source,
         warnings: d.warnings,
         ...recordExtras(d),
-        alsoIn: alsoIn(d),
+        alsoIn: alsoIn(i),
         topic:
           broad && fine
             ? {
@@ -307,7 +316,7 @@ export function createApp(deps: AppDeps): OpenAPIHono {
                 fine: { id: fine.id, label: fine.label },
               }
             : null,
-        entities: data.papers.entities(analysisId(d)) ?? null,
+        entities: data.papers.entities(analysisId(i)) ?? null,
       };
       return c.json(paper, 200);
     },
