@@ -155,7 +155,7 @@ describe('moreLikeThese', () => {
 
 // The large-corpus path on a small synthetic corpus: papers drawn from 12 topics (each its own
 // made-up vocabulary and two-word phrases) over shared filler words, LSA fitted on them.
-function syntheticCorpus(n: number, seed: number): SimilarInput {
+function syntheticCorpus(n: number, seed: number): SimilarInput & { texts: string[] } {
   const rand = mulberry32(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T;
   const syll = ['ka', 'lo', 'mi', 'ne', 'ru', 'ta', 'vo', 'zi', 'pe', 'su', 'da', 'gu'];
@@ -296,6 +296,10 @@ describe('building in slices (ApproxSimilarity.build, buildSimilarityIndex)', ()
       'topicality',
       'docOff',
       'docIdx',
+      'docTf',
+      'docInv',
+      'idf',
+      'tfWeight',
       'docVal',
     ] as const)
       expect(sliced.index[key], key).toEqual(sync.index[key]);
@@ -324,5 +328,96 @@ describe('building in slices (ApproxSimilarity.build, buildSimilarityIndex)', ()
   it('refuses an ANN index of other vectors before doing any work', async () => {
     const other = HnswIndex.build(input.vectors.subarray(0, 10 * input.dim), input.dim);
     await expect(ApproxSimilarity.build(copy(input), { ann: other })).rejects.toThrow(/ANN index/);
+  });
+});
+
+describe('texts given on demand, and the compact document vectors', () => {
+  const synth = syntheticCorpus(300, 11);
+  const keys = [
+    'terms',
+    'surface',
+    'df',
+    'topicality',
+    'docOff',
+    'docIdx',
+    'docTf',
+    'docInv',
+    'idf',
+    'tfWeight',
+    'docVal',
+  ] as const;
+
+  it('builds the same index, lists and "more like these" from a function as from an array', async () => {
+    const asked: number[] = [];
+    const lazy: SimilarInput = {
+      ...synth,
+      ids: [...synth.ids],
+      texts: (i) => {
+        asked.push(i);
+        // A new string each time, as SearchIndex.semanticText makes.
+        return `${synth.texts[i] ?? ''} `.slice(0, -1);
+      },
+    };
+    const fromArray = new SimilarityIndex({ ...synth, ids: [...synth.ids] });
+    const fromFn = new SimilarityIndex(lazy);
+    for (const key of keys) expect(fromFn[key], key).toEqual(fromArray[key]);
+    // Each text read once, in order.
+    expect(asked).toEqual(synth.ids.map((_, i) => i));
+    const ann = HnswIndex.build(synth.vectors, synth.dim);
+    const sliced = await ApproxSimilarity.build({ ...lazy, ids: [...synth.ids] }, { ann });
+    const sync = new ApproxSimilarity({ ...synth, ids: [...synth.ids] }, { ann });
+    for (const id of synth.ids.slice(0, 60))
+      expect(sliced.similarTo(id, 10)).toEqual(sync.similarTo(id, 10));
+    expect(sliced.moreLikeThese(['p7', 'p19'], ['p43'], 20)).toEqual(
+      sync.moreLikeThese(['p7', 'p19'], ['p43'], 20),
+    );
+    expect(nearestPapers({ ...lazy, ids: [...synth.ids] }, 5)).toEqual(
+      nearestPapers({ ...synth, ids: [...synth.ids] }, 5),
+    );
+    expect(() => new SimilarityIndex({ ...lazy, ids: synth.ids.slice(1) })).toThrow(/same papers/);
+  });
+
+  it('reads a text made by concatenation without changing what is built from it', () => {
+    // Cons-strings (left unflattened by the build) and flat copies of the same texts.
+    const cons = synth.texts.map((t) => `${t.slice(0, 10)}${t.slice(10)}`);
+    const flat = synth.texts.map((t) => Buffer.from(t, 'utf8').toString('utf8'));
+    const a = new SimilarityIndex({ ...synth, ids: [...synth.ids], texts: cons });
+    const b = new SimilarityIndex({ ...synth, ids: [...synth.ids], texts: flat });
+    for (const key of keys) expect(a[key], key).toEqual(b[key]);
+  });
+
+  it('keeps counts in the narrowest array, and values are sublinear tf · idf at unit length', () => {
+    const idx = new SimilarityIndex(input);
+    expect(idx.docTf).toBeInstanceOf(Uint8Array);
+    // One paper repeating a word 300 times (another has it once): its count needs 16 bits.
+    const many = {
+      ...synth,
+      ids: [...synth.ids],
+      texts: synth.texts.map((t, i) =>
+        i === 0 ? `${t} ${'kalomix '.repeat(300)}` : i === 1 ? `${t} kalomix` : t,
+      ),
+    };
+    const wide = new SimilarityIndex(many);
+    expect(wide.docTf).toBeInstanceOf(Uint16Array);
+    expect(Math.max(...wide.docTf)).toBeGreaterThanOrEqual(300);
+    for (const x of [idx, wide]) {
+      const all = x.docVal;
+      for (let i = 0; i < Math.min(x.n, 200); i++) {
+        const v = x.rowValues(i);
+        const a = x.docOff[i] ?? 0;
+        expect(v).toEqual(all.subarray(a, a + v.length));
+        expect(x.doc(i)?.val).toEqual(v);
+        let norm = 0;
+        v.forEach((y, j) => {
+          const t = x.docIdx[a + j] ?? 0;
+          const c = x.docTf[a + j] ?? 0;
+          const n = x.n;
+          expect(x.idf[t]).toBe(Math.log((1 + n) / (1 + (x.df[t] ?? 0))) + 1);
+          expect(y).toBe((1 + Math.log(c)) * (x.idf[t] ?? 0) * (x.docInv[i] ?? 0));
+          norm += y * y;
+        });
+        if (v.length) expect(norm).toBeCloseTo(1, 12);
+      }
+    }
   });
 });

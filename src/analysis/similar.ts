@@ -37,8 +37,12 @@ import { selectTop, type HnswIndex } from '../index/ann.js';
 
 export interface SimilarInput {
   ids: readonly string[];
-  /** The text of each paper (SearchIndex.semanticText: title twice, keywords, abstract). */
-  texts: readonly string[];
+  /**
+   * The text of each paper (SearchIndex.semanticText: title twice, keywords, abstract), or a
+   * function giving paper i's text on demand (nothing held: the texts are read once, while the
+   * tf-idf index is built; the same text must come back for the same i).
+   */
+  texts: readonly string[] | ((i: number) => string);
   /** Row-major n × dim LSA vectors (unit rows; zero rows allowed). */
   vectors: Float32Array;
   dim: number;
@@ -81,11 +85,30 @@ interface SparseVec {
   val: Float64Array;
 }
 
+/** How many texts an input has (a function gives one for every id). */
+function textCount(input: SimilarInput): number {
+  return typeof input.texts === 'function' ? input.ids.length : input.texts.length;
+}
+
+/**
+ * Paper i's text, read without flattening the string the input holds. Reading a string's
+ * characters makes V8 flatten it in place: a text made by concatenation (semanticText's template,
+ * a cons-string of the title, keywords and abstract the paper's record holds anyway) would then
+ * keep a flat copy of itself as long as the input lives: 1.4 GB at a million papers. A new
+ * concatenation is flattened instead (its parts are only read), and dropped with the document.
+ * The characters are the same, hence every token and offset.
+ */
+function textAt(texts: SimilarInput['texts'], i: number): string {
+  if (typeof texts === 'function') return texts(i);
+  const s = texts[i] ?? '';
+  return s.length < 16 ? s : (' ' + s).slice(1);
+}
+
 /** Postings held at once while computing topicality (64 MB): blocks of features. */
 const TOPICALITY_BLOCK_POSTINGS = 1 << 24;
 
 /** A growable typed array (U32List, F64List). */
-class TypedList<A extends Uint32Array | Float64Array> {
+class TypedList<A extends Uint8Array | Uint32Array | Float64Array> {
   length = 0;
   constructor(
     public a: A,
@@ -118,6 +141,13 @@ class U32List extends TypedList<Uint32Array> {
   }
 }
 
+/** A growable Uint8Array. */
+class U8List extends TypedList<Uint8Array> {
+  constructor(cap = 1024) {
+    super(new Uint8Array(cap), (size) => new Uint8Array(size));
+  }
+}
+
 /** A growable Float64Array. */
 class F64List extends TypedList<Float64Array> {
   constructor(cap = 1024) {
@@ -136,15 +166,22 @@ export interface SimilarityParts {
   topicality: Float64Array;
   docOff: Uint32Array;
   docIdx: Uint32Array;
-  docVal: Float64Array;
+  docTf: TfArray;
+  docInv: Float64Array;
+  idf: Float64Array;
+  tfWeight: Float64Array;
 }
+
+/** Term counts in a paper, in the narrowest array that holds the largest. */
+type TfArray = Uint8Array | Uint16Array | Uint32Array;
 
 /**
  * The tf-idf side of a corpus: vocabulary with surface forms, document vectors, postings.
  *
- * Memory: the document vectors are one CSR matrix (4 + 8 bytes a non-zero); the term → papers
- * postings (as much again) are built only when a whole row is asked for (lexicalRow, the exact
- * path); documents are tokenised one at a time.
+ * Memory: the document vectors are one CSR matrix of features and term counts (4 + 1 bytes a
+ * non-zero, usually), a value computed when read, exactly as the build computed it (see value);
+ * the term → papers postings (12 bytes a non-zero) are built only when a whole row is asked for
+ * (lexicalRow, the exact path); documents are tokenised one at a time.
  */
 export class SimilarityIndex {
   readonly ids: readonly string[];
@@ -166,7 +203,14 @@ export class SimilarityIndex {
   /** Document vectors, CSR: paper i's features are docIdx[docOff[i] … docOff[i+1]), sorted. */
   readonly docOff: Uint32Array;
   readonly docIdx: Uint32Array;
-  readonly docVal: Float64Array;
+  /** The count of each non-zero's feature in its paper. */
+  readonly docTf: TfArray;
+  /** Paper → 1 / the length of its tf-idf weights (0 for a paper without features). */
+  readonly docInv: Float64Array;
+  /** Feature → its idf, ln((1 + n) / (1 + df)) + 1. */
+  readonly idf: Float64Array;
+  /** Count → its sublinear tf, 1 + ln count. */
+  readonly tfWeight: Float64Array;
   private postings: { doc: Uint32Array; val: Float64Array }[] | null = null;
   private readonly pos = new Map<string, number>();
 
@@ -175,8 +219,8 @@ export class SimilarityIndex {
    * options (buildSimilarityIndex builds them in slices that yield to the event loop).
    */
   constructor(input: SimilarInput, opts: SimilarOptions = {}, parts?: SimilarityParts) {
-    const { ids, texts, vectors, dim } = input;
-    if (ids.length !== texts.length || vectors.length !== ids.length * dim)
+    const { ids, vectors, dim } = input;
+    if (ids.length !== textCount(input) || vectors.length !== ids.length * dim)
       throw new Error('similar: ids, texts and vectors (n × dim) must describe the same papers');
     this.ids = ids;
     this.n = ids.length;
@@ -194,7 +238,36 @@ export class SimilarityIndex {
     this.topicality = p.topicality;
     this.docOff = p.docOff;
     this.docIdx = p.docIdx;
-    this.docVal = p.docVal;
+    this.docTf = p.docTf;
+    this.docInv = p.docInv;
+    this.idf = p.idf;
+    this.tfWeight = p.tfWeight;
+  }
+
+  /**
+   * The value of non-zero j, in paper i's row: tf · idf · 1/length, the same operations in the
+   * same order as the build's, hence the same double (8 bytes a non-zero were not kept for it).
+   */
+  value(j: number, i: number): number {
+    const w = (this.tfWeight[this.docTf[j] ?? 0] ?? 0) * (this.idf[this.docIdx[j] ?? 0] ?? 0);
+    return w * (this.docInv[i] ?? 0);
+  }
+
+  /** The values of paper i's row (docIdx[docOff[i] … docOff[i+1]) in order). */
+  rowValues(i: number): Float64Array {
+    const a = this.docOff[i] ?? 0;
+    const out = new Float64Array((this.docOff[i + 1] ?? 0) - a);
+    for (let j = 0; j < out.length; j++) out[j] = this.value(a + j, i);
+    return out;
+  }
+
+  /** Every non-zero's value, as one array (made on each call: nnz × 8 bytes; for checks). */
+  get docVal(): Float64Array {
+    const out = new Float64Array(this.docIdx.length);
+    for (let i = 0; i < this.n; i++)
+      for (let j = this.docOff[i] ?? 0; j < (this.docOff[i + 1] ?? 0); j++)
+        out[j] = this.value(j, i);
+    return out;
   }
 
   indexOf(id: string): number | undefined {
@@ -206,7 +279,7 @@ export class SimilarityIndex {
     if (!(i >= 0 && i < this.n)) return undefined;
     const a = this.docOff[i] ?? 0;
     const b = this.docOff[i + 1] ?? 0;
-    return { idx: this.docIdx.subarray(a, b), val: this.docVal.subarray(a, b) };
+    return { idx: this.docIdx.subarray(a, b), val: this.rowValues(i) };
   }
 
   /** Bytes of the tf-idf side: document vectors, and postings once built. */
@@ -216,7 +289,10 @@ export class SimilarityIndex {
     return (
       this.docOff.byteLength +
       this.docIdx.byteLength +
-      this.docVal.byteLength +
+      this.docTf.byteLength +
+      this.docInv.byteLength +
+      this.idf.byteLength +
+      this.tfWeight.byteLength +
       this.df.byteLength +
       this.topicality.byteLength +
       p
@@ -241,7 +317,7 @@ export class SimilarityIndex {
         const at = fill[t] ?? 0;
         if (!p) continue;
         p.doc[at] = i;
-        p.val[at] = this.docVal[j] ?? 0;
+        p.val[at] = this.value(j, i);
         fill[t] = at + 1;
       }
     }
@@ -256,7 +332,7 @@ export class SimilarityIndex {
     const postings = this.allPostings();
     for (let j = this.docOff[i] ?? 0; j < (this.docOff[i + 1] ?? 0); j++) {
       const p = postings[this.docIdx[j] ?? 0];
-      const w = this.docVal[j] ?? 0;
+      const w = this.value(j, i);
       if (!p) continue;
       for (let m = 0; m < p.doc.length; m++) {
         const doc = p.doc[m] ?? 0;
@@ -269,7 +345,11 @@ export class SimilarityIndex {
   /** tf-idf cosine of papers i and j (the same value as lexicalRow(i)[j]). */
   lexical(i: number, j: number): number {
     const idx = this.docIdx;
-    const val = this.docVal;
+    const tf = this.docTf;
+    const tw = this.tfWeight;
+    const idf = this.idf;
+    const invI = this.docInv[i] ?? 0;
+    const invJ = this.docInv[j] ?? 0;
     let x = this.docOff[i] ?? 0;
     const xe = this.docOff[i + 1] ?? 0;
     let y = this.docOff[j] ?? 0;
@@ -279,7 +359,11 @@ export class SimilarityIndex {
       const ta = idx[x] ?? 0;
       const tb = idx[y] ?? 0;
       if (ta === tb) {
-        s += (val[x] ?? 0) * (val[y] ?? 0);
+        // value(x, i) · value(y, j), inlined.
+        const it = idf[ta] ?? 0;
+        const vx = (tw[tf[x] ?? 0] ?? 0) * it * invI;
+        const vy = (tw[tf[y] ?? 0] ?? 0) * it * invJ;
+        s += vx * vy;
         x++;
         y++;
       } else if (ta < tb) x++;
@@ -493,7 +577,7 @@ export function* similarityParts(
   opts: SimilarOptions = {},
 ): Generator<void, SimilarityParts> {
   const { texts, vectors, dim } = input;
-  const n = texts.length;
+  const n = textCount(input);
   const useBigrams = opts.bigrams ?? true;
 
   // 1. Terms of each document (Porter roots, plus "root root" bigrams of adjacent words), one
@@ -564,9 +648,17 @@ export function* similarityParts(
   };
   const bagOff = new Uint32Array(n + 1);
   const bagTerm = new U32List(1 << 16);
-  const bagCount = new U32List(1 << 16);
+  // Counts in a byte (most are 1 or 2: the largest list of the build, 4 bytes a pair were a
+  // gigabyte at a million papers); a count of BIG or more is kept in bigCount, by pair.
+  const bagCount = new U8List(1 << 16);
+  const bigCount = new Map<number, number>();
+  const BIG = 0xff;
+  const countAt = (j: number): number => {
+    const c = bagCount.a[j] ?? 1;
+    return c === BIG ? (bigCount.get(j) ?? BIG) : c;
+  };
   for (let d = 0; d < n; d++) {
-    const text = texts[d] ?? '';
+    const text = textAt(texts, d);
     // A document adds at most two terms a word (a root and a bigram), fewer than its length:
     // the tables and lists grow between documents, in slices (they grow together, and the
     // copies of doubling lists of millions of terms stalled for 0.4 s).
@@ -647,7 +739,9 @@ export function* similarityParts(
     for (const t of touched) {
       dfAll.a[t] = (dfAll.a[t] ?? 0) + 1;
       bagTerm.push(t);
-      bagCount.push(termCnt.a[t] ?? 0);
+      const c = termCnt.a[t] ?? 0;
+      if (c >= BIG) bigCount.set(bagCount.length, c);
+      bagCount.push(Math.min(c, BIG));
     }
     bagOff[d + 1] = bagTerm.length;
     if (d % YIELD_EVERY === YIELD_EVERY - 1) yield;
@@ -703,10 +797,16 @@ export function* similarityParts(
   const df = Uint32Array.from(kept, (e) => dfAll.a[e.t] ?? 0);
   const idf = Float64Array.from(df, (x) => Math.log((1 + n) / (1 + x)) + 1);
 
-  // 3. Sublinear tf · idf, unit length, as one CSR matrix.
+  // 3. Sublinear tf · idf, unit length, as one CSR matrix: each non-zero's feature and count,
+  // and each paper's 1 / length (SimilarityIndex.value makes the value as it is made here).
   let nnz = 0;
+  let maxTf = 1;
   const countKept = (from: number, to: number) => {
-    for (let j = from; j < to; j++) if ((finalOf[bagTerm.a[j] ?? 0] ?? -1) >= 0) nnz++;
+    for (let j = from; j < to; j++)
+      if ((finalOf[bagTerm.a[j] ?? 0] ?? -1) >= 0) {
+        nnz++;
+        maxTf = Math.max(maxTf, countAt(j));
+      }
   };
   for (let j = 0; j < bagTerm.length; j += CHUNK) {
     countKept(j, Math.min(bagTerm.length, j + CHUNK));
@@ -714,9 +814,17 @@ export function* similarityParts(
   }
   const docOff = new Uint32Array(n + 1);
   const docIdx = new Uint32Array(nnz);
-  const docVal = new Float64Array(nnz);
+  const docTf =
+    maxTf <= 0xff
+      ? new Uint8Array(nnz)
+      : maxTf <= 0xffff
+        ? new Uint16Array(nnz)
+        : new Uint32Array(nnz);
+  const docInv = new Float64Array(n);
+  const tfWeight = Float64Array.from({ length: maxTf + 1 }, (_, c) => 1 + Math.log(c));
   let at = 0;
-  // A document's features, sorted as numbers in place, and their weights by feature.
+  // A document's features, sorted as numbers in place, and their counts and weights by feature.
+  const tfOf = new Uint32Array(kept.length);
   const weightOf = new Float64Array(kept.length);
   for (let d = 0; d < n; d++) {
     const from = at;
@@ -724,20 +832,22 @@ export function* similarityParts(
       const i = finalOf[bagTerm.a[j] ?? 0] ?? -1;
       if (i < 0) continue;
       docIdx[at++] = i;
-      weightOf[i] = (1 + Math.log(bagCount.a[j] ?? 1)) * (idf[i] ?? 0);
+      const c = countAt(j);
+      tfOf[i] = c;
+      weightOf[i] = (tfWeight[c] ?? 0) * (idf[i] ?? 0);
     }
     const feats = docIdx.subarray(from, at);
     feats.sort();
     let norm = 0;
     for (const i of feats) norm += (weightOf[i] ?? 0) * (weightOf[i] ?? 0);
-    const inv = norm > 0 ? 1 / Math.sqrt(norm) : 0;
-    for (let j = from; j < at; j++) docVal[j] = (weightOf[docIdx[j] ?? 0] ?? 0) * inv;
+    docInv[d] = norm > 0 ? 1 / Math.sqrt(norm) : 0;
+    for (let j = from; j < at; j++) docTf[j] = tfOf[docIdx[j] ?? 0] ?? 0;
     docOff[d + 1] = at;
     if (d % (16 * YIELD_EVERY) === 16 * YIELD_EVERY - 1) yield;
   }
 
   const topicality = yield* topicalityOf(vectors, dim, n, df, docOff, docIdx);
-  return { terms, surface, df, topicality, docOff, docIdx, docVal };
+  return { terms, surface, df, topicality, docOff, docIdx, docTf, docInv, idf, tfWeight };
 }
 
 /** out[s … s+k) += v[base … base+k): the inner loop of topicalityOf, kept small for the JIT. */
@@ -1043,14 +1153,25 @@ interface SvmModel {
   ss: number;
 }
 
-/** Decision value of paper i: w · [√(1−w)·tfidf, √w·lsa, 1]. */
-function svmDecision(idx: SimilarityIndex, m: SvmModel, i: number): number {
+/**
+ * Decision value of paper i: w · [√(1−w)·tfidf, √w·lsa, 1]. Its tf-idf values are
+ * vals[at …] when given (fitSvm's, made once), else made here.
+ */
+function svmDecision(
+  idx: SimilarityIndex,
+  m: SvmModel,
+  i: number,
+  vals?: Float64Array,
+  at = 0,
+): number {
   const k = idx.dim;
   const vec = idx.vectors;
   const { wT, wS, sl, ss } = m;
+  const v = vals ?? idx.rowValues(i);
   let s = m.wB;
-  for (let j = idx.docOff[i] ?? 0; j < (idx.docOff[i + 1] ?? 0); j++)
-    s += sl * (idx.docVal[j] ?? 0) * (wT[idx.docIdx[j] ?? 0] ?? 0);
+  const a = idx.docOff[i] ?? 0;
+  for (let j = a; j < (idx.docOff[i + 1] ?? 0); j++)
+    s += sl * (v[at + j - a] ?? 0) * (wT[idx.docIdx[j] ?? 0] ?? 0);
   const b = i * k;
   for (let c = 0; c < k; c++) s += ss * (vec[b + c] ?? 0) * (wS[c] ?? 0);
   return s;
@@ -1081,12 +1202,20 @@ function fitSvm(
   const vec = idx.vectors;
   const off = idx.docOff;
   const dIdx = idx.docIdx;
-  const dVal = idx.docVal;
+  // The training papers' tf-idf values, made once: row p's start at valAt[p].
+  const valAt = new Float64Array(m + 1);
+  for (let p = 0; p < m; p++) {
+    const i = rows[p] ?? 0;
+    valAt[p + 1] = (valAt[p] ?? 0) + (off[i + 1] ?? 0) - (off[i] ?? 0);
+  }
+  const dVal = new Float64Array(valAt[m] ?? 0);
+  for (let p = 0; p < m; p++) dVal.set(idx.rowValues(rows[p] ?? 0), valAt[p] ?? 0);
   const qii = new Float64Array(m);
   for (let p = 0; p < m; p++) {
     const i = rows[p] ?? 0;
     let s = 1; // the bias feature
-    for (let j = off[i] ?? 0; j < (off[i + 1] ?? 0); j++) s += sl * sl * (dVal[j] ?? 0) ** 2;
+    const base = (valAt[p] ?? 0) - (off[i] ?? 0);
+    for (let j = off[i] ?? 0; j < (off[i + 1] ?? 0); j++) s += sl * sl * (dVal[base + j] ?? 0) ** 2;
     const b = i * k;
     for (let c = 0; c < k; c++) s += ss * ss * (vec[b + c] ?? 0) ** 2;
     qii[p] = s + 1 / (2 * (cost[p] ?? 1));
@@ -1108,7 +1237,7 @@ function fitSvm(
       const i = rows[p] ?? 0;
       const y = labels[p] ?? 0;
       const a = alpha[p] ?? 0;
-      const g = y * svmDecision(idx, model, i) - 1 + a / (2 * (cost[p] ?? 1));
+      const g = y * svmDecision(idx, model, i, dVal, valAt[p]) - 1 + a / (2 * (cost[p] ?? 1));
       const pg = a === 0 ? Math.min(g, 0) : g;
       maxPg = Math.max(maxPg, pg);
       minPg = Math.min(minPg, pg);
@@ -1117,9 +1246,10 @@ function fitSvm(
       const delta = (next - a) * y;
       if (delta === 0) continue;
       alpha[p] = next;
+      const base = (valAt[p] ?? 0) - (off[i] ?? 0);
       for (let j = off[i] ?? 0; j < (off[i + 1] ?? 0); j++) {
         const t = dIdx[j] ?? 0;
-        wT[t] = (wT[t] ?? 0) + delta * sl * (dVal[j] ?? 0);
+        wT[t] = (wT[t] ?? 0) + delta * sl * (dVal[base + j] ?? 0);
       }
       const b = i * k;
       for (let c = 0; c < k; c++) wS[c] = (wS[c] ?? 0) + delta * ss * (vec[b + c] ?? 0);
@@ -1335,10 +1465,11 @@ export class ApproxSimilarity {
     if (count <= 0) return [];
     const a = idx.docOff[i] ?? 0;
     const b = idx.docOff[i + 1] ?? 0;
+    const vals = idx.rowValues(i);
     const feats: number[] = [];
     for (let j = a; j < b; j++)
       if ((idx.df[idx.docIdx[j] ?? 0] ?? 0) <= this.maxPostingDf) feats.push(j);
-    feats.sort((x, y) => (idx.docVal[y] ?? 0) - (idx.docVal[x] ?? 0) || x - y);
+    feats.sort((x, y) => (vals[y - a] ?? 0) - (vals[x - a] ?? 0) || x - y);
     const epoch = this.nextEpoch();
     const touched: number[] = [];
     const acc = this.acc;
@@ -1349,7 +1480,7 @@ export class ApproxSimilarity {
       const hi = this.rareOff[t + 1] ?? 0;
       if (hi - lo > budget) continue;
       budget -= hi - lo;
-      const w = idx.docVal[j] ?? 0;
+      const w = vals[j - a] ?? 0;
       for (let m = lo; m < hi; m++) {
         const d = this.rareDoc[m] ?? 0;
         if (this.mark[d] !== epoch) {
@@ -1561,7 +1692,7 @@ function* rarePostings(idx: SimilarityIndex, maxDf: number): Generator<void, Rar
         if ((idx.df[t] ?? 0) > maxDf) continue;
         const at = fill[t] ?? 0;
         doc[at] = i;
-        val[at] = idx.docVal[j] ?? 0;
+        val[at] = idx.value(j, i);
         fill[t] = at + 1;
       }
   };
