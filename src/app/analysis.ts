@@ -203,16 +203,9 @@ export async function openAnalysis(
   lap('author index', allDocs.length);
   const index = SearchIndex.build(allDocs, { fitted, ann, lexical, authors: authorIndex });
   lap('search index', allDocs.length);
-  // The analysis covers each paper once: a paper held by several corpora (same id, or the same
-  // paper recognised across sources) counts by its first record.
-  const seen = new Set<string>();
-  const keep = allDocs.flatMap((d, i) => {
-    if (seen.has(d.id) || index.duplicates.group[i] !== i) return [];
-    seen.add(d.id);
-    return [i];
-  });
-  const docs = keep.map((i) => allDocs[i] as SearchDoc);
-  const texts = keep.map((i) => allTexts[i] as string);
+  const keep = firstRecords(allDocs, index.duplicates.group);
+  const docs = pick(allDocs, keep);
+  const texts = pick(allTexts, keep);
   const dim = fitted.model.dim;
   const vectors =
     keep.length === allDocs.length ? fitted.vectors : new Float32Array(keep.length * dim);
@@ -221,7 +214,14 @@ export async function openAnalysis(
   const inputHash = inputHashOf(docs, fitted.model.id);
   // An analysis made with another on-demand threshold is another analysis.
   const key = `analysis@${inputHash}${opts.similarPrecomputeMax === undefined ? '' : `-s${opts.similarPrecomputeMax}`}`;
-  const similarInput: SimilarInput = { ids: docs.map((d) => d.id), texts, vectors, dim };
+  // Each text made again when the similarity index is built (on demand above
+  // SIMILAR_PRECOMPUTE_MAX): kept here, the texts (flattened once read) held 1.4 GB at 1M papers.
+  const similarInput: SimilarInput = {
+    ids: docs.map((d) => d.id),
+    texts: (i) => SearchIndex.semanticText(docs[i] as SearchDoc),
+    vectors,
+    dim,
+  };
   // The ANN index over every record serves the analysed papers when they are all of them.
   const searchAnn = vectors === fitted.vectors ? index.ann : null;
   if (!opts.rebuild) {
@@ -272,6 +272,28 @@ export async function openAnalysis(
     authors,
     opts.similarSlices,
   );
+}
+
+/**
+ * The analysis covers each paper once: a paper held by several corpora (same id, or the same
+ * paper recognised across sources) counts by its first record. Positions of those records.
+ */
+function firstRecords(docs: readonly SearchDoc[], group: ArrayLike<number>): number[] {
+  const seen = new Set<string>();
+  return docs.flatMap((d, i) => {
+    if (seen.has(d.id) || group[i] !== i) return [];
+    seen.add(d.id);
+    return [i];
+  });
+}
+
+/**
+ * xs[i] for each i of `at`. Not written as closures inside openAnalysis: what a closure there
+ * reads lives in its context, which the closures kept after it returns (the saved analysis's
+ * reader, the similar texts) keep alive: a million texts or ids would never be freed.
+ */
+function pick<T>(xs: readonly T[], at: readonly number[]): T[] {
+  return at.map((i) => xs[i] as T);
 }
 
 /** Co-authors saved for each author (the most frequent; the explorer shows 40). */
