@@ -42,6 +42,21 @@ const GNN = [
 ];
 const isGraphPaper = (id: string) => /graph|gnn|gcn|message passing/i.test(titleOf.get(id) ?? '');
 
+/** What a similarity index is made of (compared part by part between two builds). */
+const INDEX_PARTS = [
+  'terms',
+  'surface',
+  'df',
+  'topicality',
+  'docOff',
+  'docIdx',
+  'docTf',
+  'docInv',
+  'idf',
+  'tfWeight',
+  'docVal',
+] as const;
+
 describe('nearestPapers', () => {
   const near = nearestPapers(input, 10);
 
@@ -289,20 +304,7 @@ describe('building in slices (ApproxSimilarity.build, buildSimilarityIndex)', ()
     const sync = new ApproxSimilarity(copy(input), { ann });
     // 687 papers tokenised 64 at a time, and the other passes: several slices.
     expect(pauses).toBeGreaterThanOrEqual(5);
-    for (const key of [
-      'terms',
-      'surface',
-      'df',
-      'topicality',
-      'docOff',
-      'docIdx',
-      'docTf',
-      'docInv',
-      'idf',
-      'tfWeight',
-      'docVal',
-    ] as const)
-      expect(sliced.index[key], key).toEqual(sync.index[key]);
+    for (const key of INDEX_PARTS) expect(sliced.index[key], key).toEqual(sync.index[key]);
     expect(sliced.memoryStats()).toEqual(sync.memoryStats());
     for (const id of input.ids.slice(0, 40))
       expect(sliced.similarTo(id, 10)).toEqual(sync.similarTo(id, 10));
@@ -333,19 +335,7 @@ describe('building in slices (ApproxSimilarity.build, buildSimilarityIndex)', ()
 
 describe('texts given on demand, and the compact document vectors', () => {
   const synth = syntheticCorpus(300, 11);
-  const keys = [
-    'terms',
-    'surface',
-    'df',
-    'topicality',
-    'docOff',
-    'docIdx',
-    'docTf',
-    'docInv',
-    'idf',
-    'tfWeight',
-    'docVal',
-  ] as const;
+  const keys = INDEX_PARTS;
 
   it('builds the same index, lists and "more like these" from a function as from an array', async () => {
     const asked: number[] = [];

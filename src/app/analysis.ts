@@ -148,16 +148,20 @@ export interface AnalysisProgress {
   total: number;
 }
 
+/** The steps of opening a database for serving, in the order they run. */
+export const OPEN_STEPS = [
+  'papers',
+  'vectors',
+  'lexical index',
+  'nearest-neighbour index',
+  'author index',
+  'search index',
+  'saved analysis',
+] as const;
+
 /** A step of opening a database for serving (see openAnalysis's onOpen). */
 export interface OpenProgress {
-  step:
-    | 'papers'
-    | 'vectors'
-    | 'lexical index'
-    | 'nearest-neighbour index'
-    | 'author index'
-    | 'search index'
-    | 'saved analysis';
+  step: (typeof OPEN_STEPS)[number];
   ms: number;
   papers: number;
 }

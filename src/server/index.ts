@@ -7,7 +7,12 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
-import { openAnalysis, type AnalysisProgress, type OpenProgress } from '../app/analysis.js';
+import {
+  OPEN_STEPS,
+  openAnalysis,
+  type AnalysisProgress,
+  type OpenProgress,
+} from '../app/analysis.js';
 import { corporaSignature } from '../app/saved-index.js';
 import type { Store } from '../store/types.js';
 import { OpenAPIHono } from '@hono/zod-openapi';
@@ -31,24 +36,11 @@ export const VERSION = '0.1.0';
 /** Seconds a client is told to wait before asking again while the database opens. */
 const OPENING_RETRY_AFTER_S = 5;
 
-/** The steps of opening, in order (see OpenProgress): the one after the last done is running. */
-const OPEN_STEPS: readonly OpenProgress['step'][] = [
-  'papers',
-  'vectors',
-  'lexical index',
-  'nearest-neighbour index',
-  'author index',
-  'search index',
-  'saved analysis',
-];
-
-/** The step of opening that runs after `last` is done (none done: the first). */
+/** The step of opening that runs after `last` is done (none done: the first; see OPEN_STEPS). */
 function stepAfter(last: OpenProgress['step'] | undefined): string {
-  if (last === undefined) return OPEN_STEPS[0] ?? 'papers';
-  const i = OPEN_STEPS.indexOf(last);
-  // A step this list does not know yet (openAnalysis gained one): say what is known.
-  if (i < 0) return `after ${last}`;
-  return OPEN_STEPS[i + 1] ?? 'starting';
+  if (last === undefined) return OPEN_STEPS[0];
+  // After the last step, the app is being made.
+  return OPEN_STEPS[OPEN_STEPS.indexOf(last) + 1] ?? 'starting';
 }
 
 /** Where opening the database is, as GET /api/health tells it while the server opens. */
