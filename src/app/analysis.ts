@@ -209,7 +209,6 @@ export async function openAnalysis(
   lap('search index', allDocs.length);
   const keep = firstRecords(allDocs, index.duplicates.group);
   const docs = pick(allDocs, keep);
-  const texts = pick(allTexts, keep);
   const dim = fitted.model.dim;
   const vectors =
     keep.length === allDocs.length ? fitted.vectors : new Float32Array(keep.length * dim);
@@ -266,7 +265,7 @@ export async function openAnalysis(
   const authors = buildAuthors(docs);
   const data = computeAnalysis(
     docs,
-    texts,
+    pick(allTexts, keep),
     vectors,
     dim,
     authors,

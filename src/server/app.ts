@@ -598,6 +598,8 @@ function computeFacets(a: Analysis, corpora: CorpusInfo[]): z.infer<typeof Facet
     return sorted(m);
   };
   const label = new Map(a.data.topics.map((t) => [t.id, t.label]));
+  // The papers that name something, read once for both facets.
+  const named = [...a.data.papers.nonEmptyEntities()].map(([, e]) => e);
   return {
     tracks: count(a.docs.map((d) => d.track ?? 'unknown')).map(([value, n]) => ({
       value,
@@ -608,10 +610,11 @@ function computeFacets(a: Analysis, corpora: CorpusInfo[]): z.infer<typeof Facet
       label: label.get(value) ?? value,
       count: n,
     })),
-    datasets: count(
-      [...a.data.papers.nonEmptyEntities()].flatMap(([, e]) => e.datasets.map((d) => d.name)),
-    ).map(([value, n]) => ({ value, count: n })),
-    hasCode: [...a.data.papers.nonEmptyEntities()].filter(([, e]) => e.codeLinks.length > 0).length,
+    datasets: count(named.flatMap((e) => e.datasets.map((d) => d.name))).map(([value, n]) => ({
+      value,
+      count: n,
+    })),
+    hasCode: named.filter((e) => e.codeLinks.length > 0).length,
     corpora: corpora.map((c) => ({ value: c.name, count: c.papers })),
   };
 }
