@@ -10,6 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import {
   getChunked,
   putChunked,
+  corporaSignature,
   docsFingerprint,
   loadAuthorIndex,
   loadLexical,
@@ -20,7 +21,10 @@ import {
   saveLexical,
   savedMatrix,
 } from '../src/app/saved-index.js';
+import { loadDocs, loadSearchDocs } from '../src/app/docs.js';
+import { openAnalysis, type Analysis } from '../src/app/analysis.js';
 import { loadOrFitLsa } from '../src/app/embeddings.js';
+import { openStore } from '../src/app/index.js';
 import { AuthorIndex } from '../src/index/author-index.js';
 import { LexicalIndex } from '../src/index/lexical.js';
 import { SearchIndex, type SearchDoc } from '../src/index/search.js';
@@ -205,6 +209,70 @@ for (const backend of ['sqlite', 'postgres'] as TestBackend[]) {
     });
   });
 
+  describe(`packed papers (${backend})`, () => {
+    it('loadDocs packs the papers once, reads the pack back while the data is the same', async () => {
+      useBackend(backend);
+      const store = await openTestStore(join(dir, `d${n++}.db`));
+      try {
+        const records = [...listingById.values()];
+        const meta = { sourcePath: 'listing.md', sourceHash: 'h1', warnings: [] };
+        await store.replaceCorpus('iclr2020', records, meta);
+        await store.replaceCorpus('small', records.slice(0, 40), { ...meta, sourceHash: 'h2' });
+        const sig = await corporaSignature(store);
+        const table = await loadSearchDocs(store);
+        const first = await loadDocs(store, sig, { packAbove: 0 });
+        expect(first.packed).toBe(false);
+        expect(first.docs).toEqual(table);
+        expect(first.fingerprint).toBe(docsFingerprint(table, sig));
+        const again = await loadDocs(store, sig, { packAbove: 0 });
+        expect(again.packed).toBe(true);
+        expect(again.fingerprint).toBe(first.fingerprint);
+        expect(again.docs.map((d) => JSON.stringify(d))).toEqual(
+          table.map((d) => JSON.stringify(d)),
+        );
+        // Below the threshold nothing is packed.
+        const other = await openTestStore(join(dir, `d${n++}.db`));
+        try {
+          await other.replaceCorpus('iclr2020', records, meta);
+          const osig = await corporaSignature(other);
+          expect((await loadDocs(other, osig)).packed).toBe(false);
+          expect((await loadDocs(other, osig)).packed).toBe(false);
+        } finally {
+          await other.close();
+        }
+
+        // A damaged pack (a block overwritten) is not read: the table is.
+        const ptr = JSON.parse(
+          Buffer.from((await store.getModel('doc-pack')) ?? new Uint8Array()).toString(),
+        ) as { chunks: Record<string, string[]> };
+        const block = ptr.chunks.block0?.[0] ?? '';
+        const saved = await store.getModel(block);
+        await store.putModel(block, new Uint8Array(8));
+        const damaged = await loadDocs(store, sig, { packAbove: 1e9 });
+        expect(damaged.packed).toBe(false);
+        expect(damaged.docs).toEqual(table);
+        await store.putModel(block, saved ?? new Uint8Array());
+        expect((await loadDocs(store, sig, { packAbove: 1e9 })).packed).toBe(true);
+
+        // Changed data (a corpus ingested again) has another signature: the table is read,
+        // packed again, and the old pack blanked.
+        await store.replaceCorpus('small', records.slice(0, 30), { ...meta, sourceHash: 'h3' });
+        const sig2 = await corporaSignature(store);
+        expect(sig2).not.toBe(sig);
+        const changed = await loadDocs(store, sig2, { packAbove: 0 });
+        expect(changed.packed).toBe(false);
+        expect(changed.docs).toEqual(await loadSearchDocs(store));
+        expect(changed.docs).toHaveLength(records.length + 30);
+        for (const keys of Object.values(ptr.chunks))
+          for (const k of keys) expect((await store.getModel(k))?.length ?? 0).toBe(0);
+        expect((await loadDocs(store, sig2, { packAbove: 0 })).packed).toBe(true);
+        expect((await loadDocs(store, sig, { packAbove: 1e9 })).packed).toBe(false);
+      } finally {
+        await store.close();
+      }
+    });
+  });
+
   describe(`large values (${backend})`, () => {
     it('putLarge/getLarge keep bytes of any size in chunks, and read a value saved whole', async () => {
       useBackend(backend);
@@ -306,4 +374,49 @@ describe('docsFingerprint', () => {
     ).toThrow();
     expect(LexicalIndex.fromParts(p).size).toBe(50);
   });
+});
+
+describe('a large database opened again (SQLite)', () => {
+  it('starts from the packed papers and saved indexes, and answers as it did', async () => {
+    const inner = await openStore(join(dir, `big${n++}.db`));
+    // Eight copies of the listing under distinct corpora: above the save threshold.
+    const records = [...listingById.values()];
+    for (let c = 0; c < 8; c++)
+      await inner.replaceCorpus(`c${c}`, records, {
+        sourcePath: 'listing.md',
+        sourceHash: `h${c}`,
+        warnings: [],
+      });
+    // The store, counting reads of the papers table.
+    let tableReads = 0;
+    const store = new Proxy(inner, {
+      get(target, prop, receiver) {
+        if (prop === 'listPapers') tableReads++;
+        return Reflect.get(target, prop, receiver) as unknown;
+      },
+    });
+    try {
+      const steps: string[] = [];
+      const answer = async (a: Analysis) => ({
+        lexical: (await a.index.search('graph neural networks', { mode: 'lexical', limit: 15 }))
+          .hits,
+        hybrid: (await a.index.search('title:adversarial', { mode: 'hybrid', limit: 15 })).hits,
+        author: (await a.index.search('author:bengio', { limit: 15 })).hits,
+        topics: a.data.topics,
+        papers: a.docs.map((d) => JSON.stringify(d)),
+      });
+      const first = await openAnalysis(store);
+      expect(first.computed).toBe(true);
+      const reads = tableReads;
+      expect(reads).toBeGreaterThan(0);
+      const again = await openAnalysis(store, { onOpen: (p) => steps.push(p.step) });
+      expect(again.computed).toBe(false);
+      expect(tableReads).toBe(reads); // the pack, not the table
+      expect(again.index.docs).toHaveLength(records.length * 8);
+      expect(await answer(again)).toEqual(await answer(first));
+      expect(steps[0]).toBe('papers');
+    } finally {
+      await inner.close();
+    }
+  }, 240_000);
 });

@@ -15,6 +15,7 @@ import { LEXICAL_FORMAT, LexicalIndex, type LexicalParts } from '../index/lexica
 import type { SearchDoc } from '../index/search.js';
 import { SearchIndex } from '../index/search.js';
 import type { Store } from '../store/types.js';
+import { decodeDocPack, encodeDocPack, type DocPackHeader } from './doc-pack.js';
 import type { SavedMatrix } from './embeddings.js';
 
 /** Largest chunk written as one value. */
@@ -104,7 +105,7 @@ export async function putChunked(
 }
 
 /**
- * The chunks joined into one fresh (aligned) buffer, or null when one is missing or they are
+ * The chunks joined into one aligned buffer (a lone chunk's own when it owns it), or null when one is missing or they are
  * not the sizes putChunked writes (all the same but the last). The first and last chunks give
  * the total, so each chunk is copied in as it is read and dropped: joining them all at the end
  * held every index twice while a large corpus opened (2 GB more at a million papers).
@@ -115,6 +116,9 @@ export async function getChunked(
 ): Promise<ArrayBuffer | null> {
   const first = keys.length ? await store.getModel(keys[0] ?? '') : null;
   if (!first) return null;
+  // One chunk that owns its memory (see ownedBytes) is handed over as it is: no copy.
+  if (keys.length === 1 && first.byteOffset === 0 && first.byteLength === first.buffer.byteLength)
+    return first.buffer as ArrayBuffer;
   const last = keys.length > 1 ? await store.getModel(keys[keys.length - 1] ?? '') : first;
   if (!last || last.length > first.length) return null;
   const out = new Uint8Array(first.length * (keys.length - 1) + last.length);
@@ -328,9 +332,11 @@ export async function loadOrBuildAuthorIndex(
   store: Store,
   docs: readonly SearchDoc[],
   fp: string,
+  /** What loadAuthorIndex gave for `fp`, when it was read already. */
+  read?: AuthorIndex | null,
 ): Promise<{ index: AuthorIndex; loaded: boolean }> {
   if (docs.length <= SAVE_LEXICAL_ABOVE) return { index: new AuthorIndex(docs), loaded: false };
-  const saved = await loadAuthorIndex(store, fp);
+  const saved = read === undefined ? await loadAuthorIndex(store, fp) : read;
   if (saved && saved.paperCount === docs.length) return { index: saved, loaded: true };
   const index = new AuthorIndex(docs);
   await saveAuthorIndex(store, fp, index);
@@ -386,10 +392,12 @@ export async function loadOrBuildLexical(
   docs: readonly SearchDoc[],
   fp: string,
   onProgress?: (done: number) => void,
+  /** What loadLexical gave for `fp`, when it was read already. */
+  read?: LexicalIndex | null,
 ): Promise<{ index: LexicalIndex; loaded: boolean }> {
   if (docs.length <= SAVE_LEXICAL_ABOVE)
     return { index: SearchIndex.buildLexical(docs, onProgress), loaded: false };
-  const saved = await loadLexical(store, fp);
+  const saved = read === undefined ? await loadLexical(store, fp) : read;
   if (saved && saved.size === docs.length) return { index: saved, loaded: true };
   const index = SearchIndex.buildLexical(docs, onProgress);
   await saveLexical(store, fp, index);
@@ -402,4 +410,75 @@ export function savedMatrix(store: Store, fp: string, rows: number): SavedMatrix
     load: (model, dim) => loadVectorMatrix(store, fp, model, rows, dim),
     save: (model, dim, vectors) => saveVectorMatrix(store, fp, model, dim, vectors),
   };
+}
+
+const DOCS_POINTER = 'doc-pack';
+
+/** The pack's pointer is keyed by the data's signature (the papers' own fingerprint is inside). */
+const signatureKey = (signature: string): string =>
+  createHash('sha256').update(signature).digest('hex').slice(0, 24);
+
+/** A saved pack of the papers (see doc-pack.ts): what it holds is known before it is read. */
+export interface SavedDocPack {
+  /** The packed papers' docsFingerprint. */
+  fingerprint: string;
+  count: number;
+  /** The papers, or null when the pack is damaged. */
+  read(): Promise<SearchDoc[] | null>;
+}
+
+/**
+ * The papers packed for the data with this signature (see corporaSignature), or null (none,
+ * another signature or format): no row of the papers table is read.
+ */
+export async function openDocPack(store: Store, signature: string): Promise<SavedDocPack | null> {
+  const saved = await loadParts(store, DOCS_POINTER, signatureKey(signature));
+  const header = saved?.header as (DocPackHeader & { fingerprint?: string }) | undefined;
+  if (!saved || typeof header?.fingerprint !== 'string' || typeof header.count !== 'number')
+    return null;
+  const { part } = saved;
+  return {
+    fingerprint: header.fingerprint,
+    count: header.count,
+    read: async () => {
+      try {
+        return await decodeDocPack(
+          {
+            header,
+            codes: new Uint32Array(await part('codes')),
+            lines: new Float64Array(await part('lines')),
+            counts: new Uint32Array(await part('counts')),
+            lengths: new Uint32Array(await part('lengths')),
+          },
+          async (k) => new Uint8Array(await part(`block${k}`)),
+        );
+      } catch {
+        return null; // inconsistent: read from the papers table by the caller
+      }
+    },
+  };
+}
+
+/** Pack these papers (of the data with this signature) and blank the pack saved before. */
+export async function saveDocPack(
+  store: Store,
+  signature: string,
+  fingerprint: string,
+  docs: readonly SearchDoc[],
+): Promise<void> {
+  const p = encodeDocPack(docs);
+  const parts: Record<string, Uint8Array> = {
+    codes: bytesOf(p.codes),
+    lines: bytesOf(p.lines),
+    counts: bytesOf(p.counts),
+    lengths: bytesOf(p.lengths),
+  };
+  p.blocks.forEach((b, k) => (parts[`block${k}`] = b));
+  await saveParts(
+    store,
+    DOCS_POINTER,
+    signatureKey(signature),
+    { ...p.header, fingerprint },
+    parts,
+  );
 }
