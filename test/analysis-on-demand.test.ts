@@ -286,19 +286,87 @@ describe('saved analysis encoding', () => {
         coords: [...d.papers.coordEntries()],
       },
     });
+    const headOf = (chunks: Uint8Array[]) =>
+      JSON.parse(Buffer.from(chunks[0] ?? []).toString()) as {
+        areaChunks: number;
+        authorChunks: number;
+      };
     const one = encodeAnalysis(exact.data);
-    expect(one).toHaveLength(1);
+    // A head, the columns, the authors' lines.
+    expect(one).toHaveLength(3);
     expect(await plain(decodeAnalysis(one))).toEqual(await plain(exact.data));
     expect(exact.data.authors.length).toBeGreaterThan(1000);
     const many = encodeAnalysis(onDemand.data, 10_000);
-    expect(many.length).toBeGreaterThan(20);
-    // Every chunk ends a line: no line is split between two.
-    for (const c of many) expect(c[c.length - 1]).toBe(10);
+    const head = headOf(many);
+    expect(head.areaChunks).toBeGreaterThan(5);
+    expect(head.authorChunks).toBeGreaterThan(20);
+    expect(many).toHaveLength(1 + head.areaChunks + head.authorChunks);
+    // Every authors' chunk ends a line: no line is split between two.
+    for (const c of many.slice(1 + head.areaChunks)) expect(c[c.length - 1]).toBe(10);
     expect(await plain(decodeAnalysis(many))).toEqual(await plain(onDemand.data));
-    // Authors read again from the chunks when asked for (as a server does), not kept.
-    const reread = decodeAnalysis(many, (i) => Promise.resolve(many[i] ?? Buffer.alloc(0)));
+    // Authors read again from the chunks when asked for (as a server does): none at decoding.
+    const reads: number[] = [];
+    const reread = decodeAnalysis(many, (i) => {
+      reads.push(i);
+      return Promise.resolve(many[i] ?? Buffer.alloc(0));
+    });
+    expect(reads).toEqual([]);
+    const firstAuthor = await reread.authors.at(0);
+    expect(firstAuthor).toEqual(await onDemand.data.authors.at(0));
+    expect(reads).toEqual([1 + head.areaChunks]);
     expect(await plain(reread)).toEqual(await plain(onDemand.data));
     expect(() => decodeAnalysis([Buffer.from('{"version":2}\n["bogus",1]\n')])).toThrow();
     expect(() => decodeAnalysis([])).toThrow();
+    // Damaged: a chunk lost, an unknown layout, a part cut short.
+    expect(() => decodeAnalysis(many.slice(0, -1))).toThrow(/lost chunks/);
+    expect(() => decodeAnalysis([Buffer.from('{"layout":3}'), ...many.slice(1)])).toThrow(/layout/);
+    const cut = [...one];
+    cut[1] = (cut[1] as Uint8Array).subarray(0, (cut[1] as Uint8Array).length - 64);
+    expect(() => decodeAnalysis(cut)).toThrow();
+  });
+
+  it('still reads an analysis saved as JSON lines (layout 1)', async () => {
+    const plain = async (d: Analysis['data']) => ({
+      ...d,
+      authors: await d.authors.all(),
+      papers: [
+        ...d.papers.entityEntries(),
+        ...d.papers.assignmentEntries(),
+        ...d.papers.coordEntries(),
+      ],
+    });
+    for (const size of [32 * 1024 * 1024, 10_000]) {
+      const lines = linesLayout(onDemand.data, size);
+      const back = decodeAnalysis(lines, (i) => Promise.resolve(lines[i] ?? Buffer.alloc(0)));
+      expect(await plain(back)).toEqual(await plain(onDemand.data));
+    }
   });
 });
+
+/** An analysis as confscope saved it before layout 2: JSON lines, in chunks of whole lines. */
+function linesLayout(data: Analysis['data'], chunkChars: number): Uint8Array[] {
+  const chunks: Uint8Array[] = [];
+  let lines: string[] = [];
+  let chars = 0;
+  const flush = () => {
+    if (lines.length) chunks.push(Buffer.from(lines.join('\n') + '\n', 'utf8'));
+    lines = [];
+    chars = 0;
+  };
+  const line = (v: unknown) => {
+    const text = JSON.stringify(v);
+    lines.push(text);
+    chars += text.length + 1;
+    if (chars >= chunkChars) flush();
+  };
+  const { similar, papers, map, authors, communities, ...head } = data;
+  line({ ...head, mapLabels: map.labels });
+  for (const [id, v] of Object.entries(similar)) line(['similar', id, v]);
+  for (const [id, v] of papers.entityEntries()) line(['entities', id, v]);
+  for (const [id, v] of papers.assignmentEntries()) line(['assignments', id, v]);
+  for (const [id, v] of papers.coordEntries()) line(['coords', id, v]);
+  for (const v of authors) line(['authors', v]);
+  for (const v of communities) line(['communities', v]);
+  flush();
+  return chunks;
+}

@@ -254,17 +254,7 @@ export async function openAnalysis(
           if (!c) throw new Error(`the saved analysis lost its chunk ${i}`);
           return c;
         };
-        // A few chunks at a time (not all: 1.6 GB at 1M papers; not one: each read between
-        // decodes grew the memory outside the heap enough for V8 to collect the whole heap,
-        // 90 s against 56 s at 1M). Authors' lines are read again when asked for, not kept.
-        const decoder = analysisDecoder(read);
-        for (let i = 0; i < saved.count; i += ANALYSIS_READ_BATCH) {
-          const batch: Uint8Array[] = [];
-          for (let j = i; j < Math.min(saved.count, i + ANALYSIS_READ_BATCH); j++)
-            batch.push(await read(j));
-          batch.forEach((c, k) => decoder.add(c, i + k));
-        }
-        const data = decoder.finish();
+        const data = await readAnalysis(saved.count, read);
         if (data.version === ANALYSIS_VERSION) {
           attachEntities(index, allDocs, data);
           lap('saved analysis', docs.length);
@@ -329,42 +319,279 @@ export const SAVED_COAUTHORS = 50;
 /** Saved chunks of an analysis read before they are decoded (8 × 32 MB). */
 const ANALYSIS_READ_BATCH = 8;
 
-/** Characters of JSON lines in one saved chunk. */
-const ANALYSIS_CHUNK_CHARS = 32 * 1024 * 1024;
+/** Bytes of one saved chunk. */
+const ANALYSIS_CHUNK_BYTES = 32 * 1024 * 1024;
+
+/** The parts of a saved analysis's column area (see encodeAnalysis). */
+const COLUMN_PARTS = [
+  'ids',
+  'entFlags',
+  'entities',
+  'fine',
+  'broad',
+  'score',
+  'xy',
+  'orderEntities',
+  'orderAssignments',
+  'orderCoords',
+  'similar',
+  'communities',
+  'authorKeys',
+  'authorNames',
+  'authorChunk',
+  'authorStart',
+  'authorEnd',
+] as const;
+type ColumnPart = (typeof COLUMN_PARTS)[number];
+
+/** The first chunk of a saved analysis (layout 2). */
+interface SavedHead extends Omit<
+  AnalysisData,
+  'similar' | 'papers' | 'map' | 'authors' | 'communities'
+> {
+  mapLabels: MapLabelPosition[];
+  layout: 2;
+  topicIds: string[];
+  /** Each part's byte offset and length in the column area. */
+  parts: Record<ColumnPart, [number, number]>;
+  /** Chunks of the column area (after the head), then of authors' lines (after those). */
+  areaChunks: number;
+  authorChunks: number;
+}
 
 /**
- * The analysis as JSON lines, in chunks: the small fields on the first line, then one line per
- * paper, author or community. One JSON text of 100,000 papers' analysis is over the longest
- * string the engine allows (it failed with "Invalid string length"); lines never are.
+ * The analysis in chunks, for the store: a JSON head (the small fields), then a column area
+ * (per-paper results as typed arrays, JSON only for the papers that name something, similar
+ * papers, communities, and a directory of the authors: keys, names and where each one's line
+ * is), then the authors' lines (JSON, one per author). A server reads the head and the columns
+ * (a million papers: about 200 MB, against 1.6 GB of lines to parse before) and an author's
+ * line when it is asked for. Layout 1 (JSON lines throughout) is still read.
  */
 export function encodeAnalysis(
   data: AnalysisData,
-  chunkChars = ANALYSIS_CHUNK_CHARS,
+  chunkBytes = ANALYSIS_CHUNK_BYTES,
 ): Uint8Array[] {
-  const chunks: Uint8Array[] = [];
-  let lines: string[] = [];
-  let chars = 0;
-  const flush = () => {
-    if (lines.length) chunks.push(Buffer.from(lines.join('\n') + '\n', 'utf8'));
-    lines = [];
-    chars = 0;
-  };
-  const line = (v: unknown) => {
-    const text = JSON.stringify(v);
-    lines.push(text);
-    chars += text.length + 1;
-    if (chars >= chunkChars) flush();
-  };
   const { similar, papers, map, authors, communities, ...head } = data;
-  line({ ...head, mapLabels: map.labels });
-  for (const [id, v] of Object.entries(similar)) line(['similar', id, v]);
-  for (const [id, v] of papers.entityEntries()) line(['entities', id, v]);
-  for (const [id, v] of papers.assignmentEntries()) line(['assignments', id, v]);
-  for (const [id, v] of papers.coordEntries()) line(['coords', id, v]);
-  for (const v of authors) line(['authors', v]);
-  for (const v of communities) line(['communities', v]);
+  const authorChunks: Uint8Array[] = [];
+  const places = {
+    chunk: new Uint32Array(authors.length),
+    start: new Uint32Array(authors.length),
+    end: new Uint32Array(authors.length),
+  };
+  let lines: string[] = [];
+  let bytes = 0;
+  const flush = () => {
+    if (lines.length) authorChunks.push(Buffer.from(lines.join('\n') + '\n', 'utf8'));
+    lines = [];
+    bytes = 0;
+  };
+  let i = 0;
+  for (const a of authors) {
+    const text = JSON.stringify(['authors', a]);
+    const len = Buffer.byteLength(text, 'utf8');
+    places.chunk[i] = authorChunks.length;
+    places.start[i] = bytes;
+    places.end[i] = bytes + len;
+    lines.push(text);
+    bytes += len + 1;
+    i++;
+    if (bytes >= chunkBytes) flush();
+  }
   flush();
-  return chunks;
+  const c = papers.columns();
+  const dir = authors.directory(places);
+  const json = (v: unknown): Uint8Array => Buffer.from(JSON.stringify(v), 'utf8');
+  const parts: Record<ColumnPart, ArrayBufferView> = {
+    ids: json(c.ids),
+    entFlags: Uint8Array.from(c.ent, (e) => (e === undefined ? 0 : e === null ? 1 : 2)),
+    entities: json(c.ent.filter((e) => e)),
+    fine: Int32Array.from(c.fine),
+    broad: Int32Array.from(c.broad),
+    score: Float64Array.from(c.score),
+    xy: Float64Array.from(c.xy),
+    orderEntities: Uint32Array.from(c.order.entities),
+    orderAssignments: Uint32Array.from(c.order.assignments),
+    orderCoords: Uint32Array.from(c.order.coords),
+    similar: json(similar),
+    communities: json(communities),
+    authorKeys: json(dir.keys),
+    authorNames: json(dir.names),
+    authorChunk: places.chunk,
+    authorStart: places.start,
+    authorEnd: places.end,
+  };
+  // Each part at a multiple of 8 bytes, so typed arrays read it in place.
+  const at = {} as Record<ColumnPart, [number, number]>;
+  let size = 0;
+  for (const k of COLUMN_PARTS) {
+    at[k] = [size, parts[k].byteLength];
+    size += Math.ceil(parts[k].byteLength / 8) * 8;
+  }
+  const area = new Uint8Array(size);
+  for (const k of COLUMN_PARTS) {
+    const p = parts[k];
+    area.set(new Uint8Array(p.buffer, p.byteOffset, p.byteLength), at[k][0]);
+  }
+  const areaChunks: Uint8Array[] = [];
+  for (let off = 0; off < size; off += chunkBytes)
+    areaChunks.push(area.subarray(off, Math.min(size, off + chunkBytes)));
+  const saved: SavedHead = {
+    ...head,
+    mapLabels: map.labels,
+    layout: 2,
+    topicIds: c.topicIds,
+    parts: at,
+    areaChunks: areaChunks.length,
+    authorChunks: authorChunks.length,
+  };
+  return [json(saved), ...areaChunks, ...authorChunks];
+}
+
+/** What a saved head has that AnalysisData has not. */
+const SAVED_ONLY = new Set([
+  'mapLabels',
+  'layout',
+  'topicIds',
+  'parts',
+  'areaChunks',
+  'authorChunks',
+]);
+
+/** The head of a layout-2 analysis, or null for a chunk that is not one (layout 1). */
+function layoutHead(first: Uint8Array): SavedHead | null {
+  const b = Buffer.from(first.buffer, first.byteOffset, first.byteLength);
+  // Layout 1's first chunk is lines (its head, then more); layout 2's head is one JSON text.
+  if (b.indexOf(10) >= 0) return null;
+  const head = JSON.parse(b.toString('utf8')) as Partial<SavedHead> | null;
+  if (head?.layout !== 2) throw new Error('a saved analysis of an unknown layout');
+  return head as SavedHead;
+}
+
+/** The column area's chunks as one buffer that typed arrays can read (8-byte aligned). */
+function joinArea(chunks: readonly Uint8Array[]): Uint8Array {
+  const [one] = chunks;
+  if (chunks.length === 1 && one && one.byteOffset % 8 === 0) return one;
+  const out = new Uint8Array(chunks.reduce((s, c) => s + c.length, 0));
+  let off = 0;
+  for (const c of chunks) {
+    out.set(c, off);
+    off += c.length;
+  }
+  return out;
+}
+
+/**
+ * A layout-2 analysis from its head and column area; authors' lines are read with
+ * `readAuthors` (chunk number among the authors' chunks) when asked for. Throws on anything
+ * inconsistent.
+ */
+function decodeColumns(
+  head: SavedHead,
+  area: Uint8Array,
+  readAuthors: (chunk: number) => Promise<Uint8Array>,
+): AnalysisData {
+  const part = (k: ColumnPart): Uint8Array => {
+    const [off, len] = (head.parts as Partial<SavedHead['parts']>)[k] ?? [NaN, NaN];
+    if (!(off >= 0 && len >= 0 && off + len <= area.length))
+      throw new Error(`the saved analysis has no part ${k}`);
+    return area.subarray(off, off + len);
+  };
+  const json = (k: ColumnPart): unknown => {
+    const p = part(k);
+    return JSON.parse(Buffer.from(p.buffer, p.byteOffset, p.byteLength).toString('utf8'));
+  };
+  const typed = <C extends typeof Int32Array | typeof Uint32Array | typeof Float64Array>(
+    C: C,
+    k: ColumnPart,
+  ): InstanceType<C> => {
+    const p = part(k);
+    if (p.byteOffset % C.BYTES_PER_ELEMENT || p.byteLength % C.BYTES_PER_ELEMENT)
+      throw new Error(`the saved analysis's part ${k} is misaligned`);
+    return new C(
+      p.buffer as ArrayBuffer,
+      p.byteOffset,
+      p.byteLength / C.BYTES_PER_ELEMENT,
+    ) as InstanceType<C>;
+  };
+  const ids = json('ids') as string[];
+  const flags = part('entFlags');
+  const found = json('entities') as Entities[];
+  if (!Array.isArray(ids) || !Array.isArray(found) || flags.length !== ids.length)
+    throw new Error('the saved analysis has papers and entities that differ in number');
+  let e = 0;
+  const ent = Array.from(flags, (f) => (f === 0 ? undefined : f === 1 ? null : found[e++]));
+  if (e !== found.length)
+    throw new Error('the saved analysis has papers and entities that differ in number');
+  const papers = PaperTable.fromColumns({
+    ids,
+    ent,
+    topicIds: head.topicIds,
+    fine: Array.from(typed(Int32Array, 'fine')),
+    broad: Array.from(typed(Int32Array, 'broad')),
+    score: Array.from(typed(Float64Array, 'score')),
+    xy: Array.from(typed(Float64Array, 'xy')),
+    order: {
+      entities: Array.from(typed(Uint32Array, 'orderEntities')),
+      assignments: Array.from(typed(Uint32Array, 'orderAssignments')),
+      coords: Array.from(typed(Uint32Array, 'orderCoords')),
+    },
+  });
+  const chunk = typed(Uint32Array, 'authorChunk');
+  if (chunk.some((c) => c >= head.authorChunks))
+    throw new Error('the saved analysis places an author beyond its chunks');
+  const authors = AuthorTable.fromDirectory(
+    {
+      keys: json('authorKeys') as string[],
+      names: json('authorNames') as string[],
+      chunk,
+      start: typed(Uint32Array, 'authorStart'),
+      end: typed(Uint32Array, 'authorEnd'),
+    },
+    readAuthors,
+  );
+  // The head without what only the saved form has.
+  const rest = Object.fromEntries(Object.entries(head).filter(([k]) => !SAVED_ONLY.has(k))) as Omit<
+    SavedHead,
+    'mapLabels' | 'layout' | 'topicIds' | 'parts' | 'areaChunks' | 'authorChunks'
+  >;
+  return {
+    ...rest,
+    similar: json('similar') as AnalysisData['similar'],
+    papers,
+    map: { labels: head.mapLabels },
+    authors,
+    communities: json('communities') as AnalysisData['communities'],
+  };
+}
+
+/**
+ * A saved analysis read from its chunks (`read(i)`, throwing when one is gone): of layout 2, the
+ * head and column area only; of layout 1, every line (authors' lines indexed, not kept).
+ */
+async function readAnalysis(
+  count: number,
+  read: (i: number) => Promise<Uint8Array>,
+): Promise<AnalysisData> {
+  const first = await read(0);
+  const head = layoutHead(first);
+  if (head) {
+    if (count !== 1 + head.areaChunks + head.authorChunks)
+      throw new Error('the saved analysis has lost chunks');
+    const area: Uint8Array[] = [];
+    for (let i = 1; i <= head.areaChunks; i++) area.push(await read(i));
+    return decodeColumns(head, joinArea(area), (c) => read(1 + head.areaChunks + c));
+  }
+  // A few chunks at a time (not all: 1.6 GB at 1M papers; not one: each read between decodes
+  // grew the memory outside the heap enough for V8 to collect the whole heap, 90 s against 56 s
+  // at 1M). Authors' lines are read again when asked for, not kept.
+  const decoder = analysisDecoder(read);
+  decoder.add(first, 0);
+  for (let i = 1; i < count; i += ANALYSIS_READ_BATCH) {
+    const batch: Uint8Array[] = [];
+    for (let j = i; j < Math.min(count, i + ANALYSIS_READ_BATCH); j++) batch.push(await read(j));
+    batch.forEach((c, k) => decoder.add(c, i + k));
+  }
+  return decoder.finish();
 }
 
 /** How a saved author's line starts (see encodeAnalysis). */
@@ -385,6 +612,15 @@ export function decodeAnalysis(
   chunks: readonly Uint8Array[],
   reread?: (chunk: number) => Promise<Uint8Array>,
 ): AnalysisData {
+  const head = chunks[0] && layoutHead(chunks[0]);
+  if (head) {
+    if (chunks.length !== 1 + head.areaChunks + head.authorChunks)
+      throw new Error('the saved analysis has lost chunks');
+    const from = 1 + head.areaChunks;
+    return decodeColumns(head, joinArea(chunks.slice(1, from)), (c) =>
+      reread ? reread(from + c) : Promise.resolve(chunks[from + c] ?? new Uint8Array(0)),
+    );
+  }
   const decoder = analysisDecoder(reread);
   for (const [i, c] of chunks.entries()) decoder.add(c, i);
   return decoder.finish();

@@ -183,4 +183,30 @@ describe('AuthorTable', () => {
     expect(t.length).toBe(0);
     expect(() => AuthorTable.of(authors).addLine(bad, 0, 10)).toThrow(/table of objects/);
   });
+
+  it('reads lines placed by a saved directory, parsing nothing until asked', async () => {
+    const chunks = chunksOf(authors);
+    const places = { chunk: [] as number[], start: [] as number[], end: [] as number[] };
+    for (const [c, buf] of chunks.entries())
+      for (let s = 0, nl = buf.indexOf(10); nl >= 0; s = nl + 1, nl = buf.indexOf(10, s)) {
+        places.chunk.push(c);
+        places.start.push(s);
+        places.end.push(nl);
+      }
+    const dir = AuthorTable.of(authors).directory(places);
+    expect(dir.names[0]).toBe('Yoshua Bengio\nY. Bengio');
+    const { reads, load } = counting(chunks);
+    const t = AuthorTable.fromDirectory(dir, load);
+    expect(reads).toEqual([]);
+    expect(t.length).toBe(authors.length);
+    expect(await t.all()).toEqual(authors);
+    // The first author filed under a key wins.
+    expect((await t.get('yoshua bengio'))?.name).toBe('Yoshua Bengio');
+    expect((await t.withWords(['bengio'])).total).toBe(2);
+    expect(() => AuthorTable.fromDirectory({ ...dir, end: places.end.slice(1) }, load)).toThrow(
+      /differ in length/,
+    );
+    // A lazy table has no objects to save.
+    expect(() => t.directory(places)).toThrow();
+  });
 });

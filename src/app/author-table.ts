@@ -32,6 +32,16 @@ export function nameWords(text: string): string[] {
  */
 const PAPERS_FIELD = Buffer.from(',"papers":[');
 
+/** Each author's key and names, and where its saved line is (chunk, byte range). */
+export interface AuthorDirectory {
+  keys: string[];
+  /** Name and variants, joined by newlines. */
+  names: string[];
+  chunk: ArrayLike<number>;
+  start: ArrayLike<number>;
+  end: ArrayLike<number>;
+}
+
 export class AuthorTable {
   private readonly keys: string[] = [];
   /** Name and variants, joined (any separator: nameWords splits on every non-letter). */
@@ -73,6 +83,44 @@ export class AuthorTable {
    */
   static lazy(load?: (chunk: number) => Promise<Uint8Array>, cacheChunks?: number): AuthorTable {
     return new AuthorTable(load, cacheChunks);
+  }
+
+  /**
+   * A table over saved lines whose keys, names and places were saved beside them (see
+   * directory): nothing is parsed but those, and no line is read until asked for. Throws when
+   * the columns do not fit together.
+   */
+  static fromDirectory(
+    d: AuthorDirectory,
+    load: (chunk: number) => Promise<Uint8Array>,
+    cacheChunks?: number,
+  ): AuthorTable {
+    const n = d.keys.length;
+    if ([d.names, d.chunk, d.start, d.end].some((c) => c.length !== n))
+      throw new Error('author table: a saved directory whose columns differ in length');
+    const t = new AuthorTable(load, cacheChunks);
+    // (Not push(...): a million arguments overflow the stack.)
+    for (let i = 0; i < n; i++) {
+      const key = d.keys[i] ?? '';
+      // The first author filed under a key wins (as in index()).
+      if (!t.byKey.has(key)) t.byKey.set(key, i);
+      t.keys.push(key);
+      t.names.push(d.names[i] ?? '');
+      t.lineBuf.push(d.chunk[i] ?? 0);
+      t.lineStart.push(d.start[i] ?? 0);
+      t.lineEnd.push(d.end[i] ?? 0);
+    }
+    return t;
+  }
+
+  /**
+   * Where each author's line is, given where the lines were written: the directory saved beside
+   * them. Only for a table of objects (a fresh analysis, which is what is saved).
+   */
+  directory(places: Pick<AuthorDirectory, 'chunk' | 'start' | 'end'>): AuthorDirectory {
+    if (this.records.length !== this.length)
+      throw new Error('author table: only a table of objects is saved');
+    return { keys: this.keys, names: this.names, ...places };
   }
 
   /**

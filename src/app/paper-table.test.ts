@@ -106,6 +106,40 @@ describe('PaperTable', () => {
   });
 });
 
+describe('PaperTable columns', () => {
+  const t = PaperTable.of({
+    entities: [
+      ['x', naming('MNIST')],
+      ['y', none()],
+    ],
+    assignments: [['y', { fine: 'f', broad: 'b', score: 0.3 }]],
+    coords: [['x', [1, 2]]],
+  });
+
+  it('makes the same table again from its columns', () => {
+    const c = t.columns();
+    const back = PaperTable.fromColumns(structuredClone(c));
+    expect([...back.entityEntries()]).toEqual([...t.entityEntries()]);
+    expect([...back.assignmentEntries()]).toEqual([...t.assignmentEntries()]);
+    expect([...back.coordEntries()]).toEqual([...t.coordEntries()]);
+    expect(back.papersOf('b')).toEqual(['y']);
+    expect(back.fineTopic('y')).toBe('f');
+  });
+
+  it('refuses columns that do not fit together', () => {
+    const bad = (change: (c: ReturnType<PaperTable['columns']>) => void) => {
+      const c = structuredClone(t.columns());
+      change(c);
+      return () => PaperTable.fromColumns(c);
+    };
+    expect(bad((c) => c.fine.pop())).toThrow(/fit together/);
+    expect(bad((c) => (c.broad[1] = 7))).toThrow(/fit together/);
+    expect(bad((c) => c.order.coords.push(5))).toThrow(/fit together/);
+    expect(bad((c) => (c.ids[1] = 'x'))).toThrow(/twice/);
+    expect(bad(() => undefined)).not.toThrow();
+  });
+});
+
 describe('PaperTable in a saved analysis', () => {
   it('reads back what was saved, empty entities included, whatever the ids hold', () => {
     const ids = ['plain', 'q"uote', 'back\\slash', 'caf\u00e9', '\u{1F600}', '123', 'line\nbreak'];

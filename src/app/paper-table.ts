@@ -11,28 +11,94 @@ import type { TopicAssignment } from '../analysis/topics.js';
 /** Returned for "no names" in place of a fresh array each time (frozen: a push would throw). */
 const NO_NAMES: readonly string[] = Object.freeze([]);
 
+/** A PaperTable's contents, as saved (see PaperTable.columns and fromColumns). */
+export interface PaperColumns {
+  ids: string[];
+  /** Entities by position: an object, null (found nothing), undefined (not analysed). */
+  ent: (Entities | null | undefined)[];
+  /** Topic ids by number. */
+  topicIds: string[];
+  /** Fine and broad topic numbers by position (-1: no assignment), and the score. */
+  fine: number[];
+  broad: number[];
+  score: number[];
+  /** x, y by position (NaN: not on the map). */
+  xy: number[];
+  /** Positions in the order each kind was added (the map's points are in id order). */
+  order: { entities: number[]; assignments: number[]; coords: number[] };
+}
+
 export class PaperTable {
   private readonly pos = new Map<string, number>();
-  private readonly idList: string[] = [];
-  /** Entities by position: an object, null (found nothing), undefined (not analysed). */
-  private readonly ent: (Entities | null | undefined)[] = [];
-  /** Topic ids by number (interned: a million assignments name a few hundred topics). */
-  private readonly topicIds: string[] = [];
+  private readonly idList: string[];
+  private readonly ent: PaperColumns['ent'];
+  /** Interned: a million assignments name a few hundred topics. */
+  private readonly topicIds: string[];
   private readonly topicNum = new Map<string, number>();
-  /** Fine and broad topic numbers by position (-1: no assignment), and the score. */
-  private readonly fine: number[] = [];
-  private readonly broad: number[] = [];
-  private readonly score: number[] = [];
-  /** x, y by position (NaN: not on the map). */
-  private readonly xy: number[] = [];
-  /** Positions in the order each kind was added (the map's points are in id order). */
-  private readonly order = {
-    entities: [] as number[],
-    assignments: [] as number[],
-    coords: [] as number[],
-  };
+  private readonly fine: number[];
+  private readonly broad: number[];
+  private readonly score: number[];
+  private readonly xy: number[];
+  private readonly order: PaperColumns['order'];
   /** Dataset names (interned: a few hundred names across a million papers). */
   private readonly names = new Map<string, string>();
+
+  constructor(
+    c: PaperColumns = {
+      ids: [],
+      ent: [],
+      topicIds: [],
+      fine: [],
+      broad: [],
+      score: [],
+      xy: [],
+      order: { entities: [], assignments: [], coords: [] },
+    },
+  ) {
+    this.idList = c.ids;
+    this.ent = c.ent;
+    this.topicIds = c.topicIds;
+    this.fine = c.fine;
+    this.broad = c.broad;
+    this.score = c.score;
+    this.xy = c.xy;
+    this.order = c.order;
+  }
+
+  /**
+   * A table of saved columns (taken, not copied). Throws when they do not fit together: lengths,
+   * a repeated id, a topic or position out of range.
+   */
+  static fromColumns(c: PaperColumns): PaperTable {
+    const n = c.ids.length;
+    const inRange = (xs: readonly number[], hi: number, lo = 0) =>
+      xs.every((x) => Number.isInteger(x) && x >= lo && x < hi);
+    if (
+      c.ent.length !== n ||
+      c.fine.length !== n ||
+      c.broad.length !== n ||
+      c.score.length !== n ||
+      c.xy.length !== 2 * n ||
+      !inRange(c.fine, c.topicIds.length, -1) ||
+      !inRange(c.broad, c.topicIds.length, -1) ||
+      !inRange(c.order.entities, n) ||
+      !inRange(c.order.assignments, n) ||
+      !inRange(c.order.coords, n)
+    )
+      throw new Error('paper table: saved columns that do not fit together');
+    const t = new PaperTable(c);
+    c.ids.forEach((id, i) => t.pos.set(id, i));
+    if (t.pos.size !== n) throw new Error('paper table: a paper saved twice');
+    c.topicIds.forEach((id, i) => t.topicNum.set(id, i));
+    for (const e of c.ent) if (e) t.internNames(e);
+    return t;
+  }
+
+  /** The columns (the table's own arrays: not to be changed). */
+  columns(): PaperColumns {
+    const { idList: ids, ent, topicIds, fine, broad, score, xy, order } = this;
+    return { ids, ent, topicIds, fine, broad, score, xy, order };
+  }
 
   /** A table of results computed now (keyed by paper id, in any order). */
   static of(parts: {
@@ -80,12 +146,16 @@ export class PaperTable {
       this.ent[i] = null;
       return;
     }
+    this.internNames(e);
+    this.ent[i] = e;
+  }
+
+  private internNames(e: Entities): void {
     for (const d of e.datasets) {
       const n = this.names.get(d.name);
       if (n === undefined) this.names.set(d.name, d.name);
       else d.name = n;
     }
-    this.ent[i] = e;
   }
 
   /** A paper whose entities are known to be empty (a saved line read without parsing it). */
