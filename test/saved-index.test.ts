@@ -379,9 +379,11 @@ describe('docsFingerprint', () => {
 describe('a large database opened again (SQLite)', () => {
   it('starts from the packed papers and saved indexes, and answers as it did', async () => {
     const inner = await openStore(join(dir, `big${n++}.db`));
-    // Eight copies of the listing under distinct corpora: above the save threshold.
+    // Thirty copies of the listing under distinct corpora (20,610 papers): above the thresholds
+    // for saving the indexes and for fitting LSA on a sample (whose vector matrix is saved).
     const records = [...listingById.values()];
-    for (let c = 0; c < 8; c++)
+    const copies = 30;
+    for (let c = 0; c < copies; c++)
       await inner.replaceCorpus(`c${c}`, records, {
         sourcePath: 'listing.md',
         sourceHash: `h${c}`,
@@ -389,9 +391,18 @@ describe('a large database opened again (SQLite)', () => {
       });
     // The store, counting reads of the papers table.
     let tableReads = 0;
+    // The saved values read before the pack's texts (its first block) are.
+    let early: string[] = [];
+    let packRead = false;
     const store = new Proxy(inner, {
       get(target, prop, receiver) {
         if (prop === 'listPapers') tableReads++;
+        if (prop === 'getModel')
+          return (key: string) => {
+            if (/^doc-pack\/.*\/block0/.test(key)) packRead = true;
+            else if (!packRead) early.push(key);
+            return target.getModel(key);
+          };
         return Reflect.get(target, prop, receiver) as unknown;
       },
     });
@@ -409,10 +420,17 @@ describe('a large database opened again (SQLite)', () => {
       expect(first.computed).toBe(true);
       const reads = tableReads;
       expect(reads).toBeGreaterThan(0);
+      early = [];
+      packRead = false;
       const again = await openAnalysis(store, { onOpen: (p) => steps.push(p.step) });
       expect(again.computed).toBe(false);
       expect(tableReads).toBe(reads); // the pack, not the table
-      expect(again.index.docs).toHaveLength(records.length * 8);
+      expect(again.index.docs).toHaveLength(records.length * copies);
+      // Everything saved was read before the papers: the matrix, both indexes, the analysis.
+      for (const k of ['vector-matrix', 'lexical-index', 'author-index', 'analysis-input'])
+        expect(early).toContain(k);
+      expect(early.some((k) => k.startsWith('ann-hnsw'))).toBe(true);
+      expect(early.some((k) => k.startsWith('analysis@'))).toBe(true);
       expect(await answer(again)).toEqual(await answer(first));
       expect(steps[0]).toBe('papers');
     } finally {

@@ -22,18 +22,20 @@ import { AuthorTable, nameWords, type SavedAuthor } from './author-table.js';
 import { PaperTable } from './paper-table.js';
 import { HnswIndex } from '../index/ann.js';
 import type { Store } from '../store/types.js';
-import { loadOrBuildAnn, loadOrFitLsa } from './embeddings.js';
+import { loadAnn, loadOrBuildAnn, loadOrFitLsa } from './embeddings.js';
 import { loadDocs } from './docs.js';
 import {
   corporaSignature,
   openChunks,
   hashInBatches,
+  loadAnyVectorMatrix,
   loadAuthorIndex,
   loadLexical,
   loadOrBuildAuthorIndex,
   loadOrBuildLexical,
   openDocPack,
   putChunks,
+  SAVE_LEXICAL_ABOVE,
   savedMatrix,
 } from './saved-index.js';
 
@@ -193,24 +195,32 @@ export async function openAnalysis(
   };
   const signature = await corporaSignature(store);
   // Large corpora start from saved indexes keyed by a fingerprint of their papers. With the
-  // papers packed, that is known before they are read, and the largest indexes are read first:
-  // reading a large value makes V8 mark the whole heap (external memory grew), which takes a
-  // second once a million papers are in it (18 s for the BM25F index's 14 chunks) and nothing
-  // before them.
+  // papers packed, that is known before they are read, and what is saved is read first: reading
+  // a large value makes V8 mark the whole heap (external memory grew), which takes a second
+  // once a million papers are in it (18 s for the BM25F index's 14 chunks), nothing before.
   const pack = await openDocPack(store, signature);
-  const early = pack && {
-    lexical: await loadLexical(store, pack.fingerprint),
-    authors: await loadAuthorIndex(store, pack.fingerprint),
-  };
+  const early = pack
+    ? await readEarly(store, pack.fingerprint, opts.similarPrecomputeMax, opts.rebuild)
+    : null;
   const { docs: allDocs, fingerprint: fp } = await loadDocs(store, signature, { pack });
   const allTexts = allDocs.map((d) => SearchIndex.semanticText(d));
   lap('papers', allDocs.length);
+  // Read early for other papers (a damaged pack, read from the table instead): not used.
+  const sameFp = early?.fingerprint === fp ? early : undefined;
+  const matrix = savedMatrix(store, fp, allDocs.length);
+  const read = sameFp?.matrix;
   const fitted = await loadOrFitLsa(store, allTexts, {
-    matrix: savedMatrix(store, fp, allDocs.length),
+    matrix: read
+      ? {
+          ...matrix,
+          load: (model, dim) =>
+            model === read.model && dim === read.dim
+              ? Promise.resolve(read.vectors)
+              : matrix.load(model, dim),
+        }
+      : matrix,
   });
   lap('vectors', allDocs.length);
-  // Read early for other papers (a damaged pack, read from the table instead): not used.
-  const sameFp = early && pack.fingerprint === fp ? early : undefined;
   const { index: lexical } = await loadOrBuildLexical(
     store,
     allDocs,
@@ -219,7 +229,11 @@ export async function openAnalysis(
     sameFp?.lexical,
   );
   lap('lexical index', allDocs.length);
-  const ann = await loadOrBuildAnn(store, fitted);
+  const ann = await loadOrBuildAnn(
+    store,
+    fitted,
+    read && fitted.vectors === read.vectors ? sameFp.ann : undefined,
+  );
   lap('nearest-neighbour index', allDocs.length);
   const { index: authorIndex } = await loadOrBuildAuthorIndex(store, allDocs, fp, sameFp?.authors);
   lap('author index', allDocs.length);
@@ -232,9 +246,14 @@ export async function openAnalysis(
     keep.length === allDocs.length ? fitted.vectors : new Float32Array(keep.length * dim);
   if (vectors !== fitted.vectors)
     keep.forEach((i, k) => vectors.set(fitted.vectors.subarray(i * dim, (i + 1) * dim), k * dim));
-  const inputHash = inputHashOf(docs, fitted.model.id);
-  // An analysis made with another on-demand threshold is another analysis.
-  const key = `analysis@${inputHash}${opts.similarPrecomputeMax === undefined ? '' : `-s${opts.similarPrecomputeMax}`}`;
+  const inputHash = await analysisInputHash(
+    store,
+    docs,
+    fp,
+    fitted.model.id,
+    allDocs.length > SAVE_LEXICAL_ABOVE,
+  );
+  const key = analysisKey(inputHash, opts.similarPrecomputeMax);
   // Each text made again when the similarity index is built (on demand above
   // SIMILAR_PRECOMPUTE_MAX): kept here, the texts (flattened once read) held 1.4 GB at 1M papers.
   const similarInput: SimilarInput = {
@@ -246,28 +265,17 @@ export async function openAnalysis(
   // The ANN index over every record serves the analysed papers when they are all of them.
   const searchAnn = vectors === fitted.vectors ? index.ann : null;
   if (!opts.rebuild) {
-    const saved = await openChunks(store, key);
-    if (saved) {
-      try {
-        const read = async (i: number) => {
-          const c = await saved.read(i);
-          if (!c) throw new Error(`the saved analysis lost its chunk ${i}`);
-          return c;
-        };
-        const data = await readAnalysis(saved.count, read);
-        if (data.version === ANALYSIS_VERSION) {
-          attachEntities(index, allDocs, data);
-          lap('saved analysis', docs.length);
-          return withLazyParts(
-            { data, docs, index, similarInput, computed: false },
-            searchAnn,
-            undefined,
-            opts.similarSlices,
-          );
-        }
-      } catch {
-        // An unreadable saved analysis is rebuilt below.
-      }
+    const data =
+      sameFp?.analysis?.key === key ? sameFp.analysis.data : await readSavedAnalysis(store, key);
+    if (data) {
+      attachEntities(index, allDocs, data);
+      lap('saved analysis', docs.length);
+      return withLazyParts(
+        { data, docs, index, similarInput, computed: false },
+        searchAnn,
+        undefined,
+        opts.similarSlices,
+      );
     }
   }
   const authors = buildAuthors(docs);
@@ -289,6 +297,94 @@ export async function openAnalysis(
     authors,
     opts.similarSlices,
   );
+}
+
+/** An analysis made with another on-demand threshold is another analysis. */
+const analysisKey = (inputHash: string, similarPrecomputeMax: number | undefined): string =>
+  `analysis@${inputHash}${similarPrecomputeMax === undefined ? '' : `-s${similarPrecomputeMax}`}`;
+
+/** The saved analysis under `key` (of this version), or null (none, unreadable, another). */
+async function readSavedAnalysis(store: Store, key: string): Promise<AnalysisData | null> {
+  const saved = await openChunks(store, key);
+  if (!saved) return null;
+  try {
+    const data = await readAnalysis(saved.count, async (i: number) => {
+      const c = await saved.read(i);
+      if (!c) throw new Error(`the saved analysis lost its chunk ${i}`);
+      return c;
+    });
+    return data.version === ANALYSIS_VERSION ? data : null;
+  } catch {
+    return null; // unreadable: computed again by the caller
+  }
+}
+
+/**
+ * The inputHash of the last large analysis: which papers (their fingerprint) and model it was
+ * for. Hashing a million papers' texts takes 7 s; the fingerprint names the same papers.
+ */
+const INPUT_MEMO = 'analysis-input';
+
+interface InputMemo {
+  version: number;
+  fingerprint: string;
+  model: string;
+  inputHash: string;
+}
+
+async function readInputMemo(store: Store): Promise<InputMemo | null> {
+  const raw = await store.getModel(INPUT_MEMO);
+  try {
+    const m = raw && (JSON.parse(Buffer.from(raw).toString('utf8')) as Partial<InputMemo>);
+    return m && m.version === ANALYSIS_VERSION && typeof m.inputHash === 'string'
+      ? (m as InputMemo)
+      : null;
+  } catch {
+    return null;
+  }
+}
+
+/** inputHashOf these papers, from the memo when it is for the same papers and model. */
+async function analysisInputHash(
+  store: Store,
+  docs: readonly SearchDoc[],
+  fingerprint: string,
+  model: string,
+  memoize: boolean,
+): Promise<string> {
+  if (!memoize) return inputHashOf(docs, model);
+  const memo = await readInputMemo(store);
+  if (memo?.fingerprint === fingerprint && memo.model === model) return memo.inputHash;
+  const inputHash = inputHashOf(docs, model);
+  const next: InputMemo = { version: ANALYSIS_VERSION, fingerprint, model, inputHash };
+  await store.putModel(INPUT_MEMO, Buffer.from(JSON.stringify(next), 'utf8'));
+  return inputHash;
+}
+
+/**
+ * What is saved for the papers with this fingerprint, read before the papers themselves (see
+ * openAnalysis): the BM25F and author indexes, the vector matrix and its ANN index, and the
+ * analysis the memo names (unless it is to be rebuilt). Each is null when not saved.
+ */
+async function readEarly(
+  store: Store,
+  fingerprint: string,
+  similarPrecomputeMax: number | undefined,
+  rebuild: boolean | undefined,
+) {
+  const lexical = await loadLexical(store, fingerprint);
+  const authors = await loadAuthorIndex(store, fingerprint);
+  const matrix = await loadAnyVectorMatrix(store, fingerprint);
+  const ann =
+    matrix && (await loadAnn(store, { model: { id: matrix.model }, vectors: matrix.vectors }));
+  const memo = await readInputMemo(store);
+  let analysis: { key: string; data: AnalysisData } | null = null;
+  if (!rebuild && matrix && memo?.fingerprint === fingerprint && memo.model === matrix.model) {
+    const key = analysisKey(memo.inputHash, similarPrecomputeMax);
+    const data = await readSavedAnalysis(store, key);
+    analysis = data && { key, data };
+  }
+  return { fingerprint, lexical, authors, matrix, ann, analysis };
 }
 
 /**

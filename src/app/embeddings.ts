@@ -204,25 +204,38 @@ export async function embedCorpus(
  */
 export async function loadOrBuildAnn(
   store: Store,
-  fitted: { model: LsaModel; vectors: Float32Array },
+  fitted: { model: { id: string; dim: number }; vectors: Float32Array },
+  /** What loadAnn gave for these very vectors, when it was read already. */
+  read?: HnswIndex | null,
 ): Promise<HnswIndex | null> {
   const n = fitted.vectors.length / fitted.model.dim;
   if (n <= ANN_MIN_DOCS) return null;
-  const h = createHash('sha256').update(
-    new Uint8Array(fitted.vectors.buffer, fitted.vectors.byteOffset, fitted.vectors.byteLength),
-  );
-  const key = `ann-hnsw-v${ANN_FORMAT}@${fitted.model.id}@${h.digest('hex').slice(0, 16)}`;
-  const bytes = await getLarge(store, key);
-  if (bytes) {
-    try {
-      // The key's hash of the vectors makes the saved ones these: the index shares them rather
-      // than holding a second copy (n × dim × 4 bytes, 512 MB at a million papers).
-      return HnswIndex.fromBytes(bytes, { vectors: fitted.vectors });
-    } catch {
-      // An unreadable saved index is rebuilt below.
-    }
-  }
+  const saved = read === undefined ? await loadAnn(store, fitted) : read;
+  if (saved) return saved;
   const ann = HnswIndex.build(fitted.vectors, fitted.model.dim);
-  await putLarge(store, key, ann.toBytes());
+  await putLarge(store, annKey(fitted), ann.toBytes());
   return ann;
+}
+
+/** Where the ANN index over these vectors is saved: the model and a hash of the vectors. */
+function annKey(fitted: { model: { id: string }; vectors: Float32Array }): string {
+  const v = fitted.vectors;
+  const h = createHash('sha256').update(new Uint8Array(v.buffer, v.byteOffset, v.byteLength));
+  return `ann-hnsw-v${ANN_FORMAT}@${fitted.model.id}@${h.digest('hex').slice(0, 16)}`;
+}
+
+/** The saved ANN index over these vectors, or null (none, unreadable). */
+export async function loadAnn(
+  store: Store,
+  fitted: { model: { id: string }; vectors: Float32Array },
+): Promise<HnswIndex | null> {
+  const bytes = await getLarge(store, annKey(fitted));
+  if (!bytes) return null;
+  try {
+    // The key's hash of the vectors makes the saved ones these: the index shares them rather
+    // than holding a second copy (n × dim × 4 bytes, 512 MB at a million papers).
+    return HnswIndex.fromBytes(bytes, { vectors: fitted.vectors });
+  } catch {
+    return null; // an unreadable saved index is rebuilt
+  }
 }

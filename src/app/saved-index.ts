@@ -367,6 +367,19 @@ export async function loadVectorMatrix(
   }
 }
 
+/** The vector matrix saved for the papers with this fingerprint, whatever its model, or null. */
+export async function loadAnyVectorMatrix(
+  store: Store,
+  fingerprint: string,
+): Promise<{ model: string; dim: number; vectors: Float32Array } | null> {
+  const ptr = await readPointer(store, VECTORS_POINTER);
+  const h = ptr?.header as { model?: unknown; rows?: unknown; dim?: unknown } | undefined;
+  if (typeof h?.model !== 'string' || typeof h.rows !== 'number' || typeof h.dim !== 'number')
+    return null;
+  const vectors = await loadVectorMatrix(store, fingerprint, h.model, h.rows, h.dim);
+  return vectors && { model: h.model, dim: h.dim, vectors };
+}
+
 export async function saveVectorMatrix(
   store: Store,
   fingerprint: string,
