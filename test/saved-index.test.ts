@@ -2,12 +2,14 @@
 // answers exactly as a fresh one, a changed corpus or a damaged save is never used, and a new
 // save frees the old one. On both backends.
 
+import { constants } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
+  CHUNK_BYTES,
   getChunked,
   putChunked,
   corporaSignature,
@@ -291,6 +293,24 @@ for (const backend of ['sqlite', 'postgres'] as TestBackend[]) {
         await store.close();
       }
     });
+
+    it('reads back a value of the largest chunk size and more (PostgreSQL: hex text)', async () => {
+      useBackend(backend);
+      const store = await openTestStore(join(dir, `x${n++}.db`));
+      try {
+        // The driver's hex text of one chunk fits the longest string V8 makes.
+        expect(2 * CHUNK_BYTES + 2).toBeLessThanOrEqual(constants.MAX_STRING_LENGTH);
+        const bytes = new Uint8Array(CHUNK_BYTES + 4096);
+        for (let i = 0; i < bytes.length; i += 4093) bytes[i] = i % 251;
+        const keys = await putChunked(store, 'huge', bytes);
+        expect(keys).toHaveLength(2);
+        const back = await getChunked(store, keys);
+        expect(back?.byteLength).toBe(bytes.length);
+        expect(Buffer.compare(new Uint8Array(back ?? new ArrayBuffer(0)), bytes)).toBe(0);
+      } finally {
+        await store.close();
+      }
+    }, 120_000);
 
     it('putChunked/getChunked give back any size exactly, and nothing from a damaged set', async () => {
       useBackend(backend);

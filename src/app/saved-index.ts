@@ -18,8 +18,12 @@ import type { Store } from '../store/types.js';
 import { decodeDocPack, encodeDocPack, type DocPackHeader } from './doc-pack.js';
 import type { SavedMatrix } from './embeddings.js';
 
-/** Largest chunk written as one value. */
-const CHUNK_BYTES = 256 * 1024 * 1024;
+/**
+ * Largest chunk written as one value. The PostgreSQL driver hands a bytea over as a hex string
+ * first (two characters a byte): a 256 MiB value was over V8's longest string, and the driver
+ * threw outside any promise, ending the process. A SQLite value holds at most 1 GB.
+ */
+export const CHUNK_BYTES = 128 * 1024 * 1024;
 const LEXICAL_POINTER = 'lexical-index';
 
 interface Pointer {
