@@ -13,7 +13,7 @@ import type { SearchDoc } from '../index/search.js';
 /** Bump when the layout or what a paper holds changes: packs of another format are rebuilt. */
 export const DOC_PACK_FORMAT = 1;
 
-/** Characters in one text block (a V8 string holds at most 2^29 − 24). */
+/** Characters in a one-byte text block, half as many in a two-byte one (128 MiB, a chunk). */
 export const PACK_BLOCK_CHARS = 128 * 1024 * 1024;
 
 export interface DocPackHeader {
@@ -90,7 +90,8 @@ export function encodeDocPack(docs: readonly SearchDoc[], blockChars = PACK_BLOC
     const chars = texts.reduce((s, t) => s + t.length, 0);
     const wide = texts.some((t) => WIDE.test(t));
     let b = open.get(wide);
-    if (b === undefined || (blocks[b]?.chars ?? 0) + chars > blockChars) {
+    // A two-byte block holds half as many characters: every block is at most one saved chunk.
+    if (b === undefined || (blocks[b]?.chars ?? 0) + chars > (wide ? blockChars / 2 : blockChars)) {
       b = blocks.length;
       blocks.push({ chars: 0, wide, texts: [] });
       open.set(wide, b);
