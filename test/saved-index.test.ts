@@ -20,6 +20,7 @@ import {
   loadOrBuildLexical,
   getLarge,
   putLarge,
+  readAhead,
   saveLexical,
   savedMatrix,
 } from '../src/app/saved-index.js';
@@ -27,6 +28,7 @@ import { loadDocs, loadSearchDocs } from '../src/app/docs.js';
 import { openAnalysis, type Analysis } from '../src/app/analysis.js';
 import { loadOrFitLsa } from '../src/app/embeddings.js';
 import { openStore } from '../src/app/index.js';
+import { readModelsInParallel } from '../src/store/sqlite/parallel-read.js';
 import { AuthorIndex } from '../src/index/author-index.js';
 import { LexicalIndex } from '../src/index/lexical.js';
 import { SearchIndex, type SearchDoc } from '../src/index/search.js';
@@ -457,4 +459,49 @@ describe('a large database opened again (SQLite)', () => {
       await inner.close();
     }
   }, 240_000);
+});
+
+describe('reading saved values ahead (SQLite, worker threads)', () => {
+  it('gives every value (or null) as getModel does, each once, then reads as usual', async () => {
+    const store = await openStore(join(dir, `ra${n++}.db`));
+    try {
+      const values = new Map<string, Uint8Array>();
+      for (const [k, size] of [
+        ['tiny', 3],
+        ['small', 5000],
+        ['big', 3_000_000],
+        ['empty', 0],
+      ] as const) {
+        const v = Uint8Array.from({ length: size }, (_, i) => (i * 31 + size) % 256);
+        values.set(k, v);
+        await store.putModel(k, v);
+      }
+      const keys = [...values.keys(), 'missing', 'big'];
+      const read = await store.readModels?.(keys);
+      expect(read?.size).toBe(5);
+      // (Compared as bytes: toEqual walks 3 MB element by element for half a minute.)
+      const same = (a: Uint8Array | null | undefined, b: Uint8Array | undefined) =>
+        !!a && !!b && Buffer.compare(a, b) === 0;
+      for (const [k, v] of values) expect(same(read?.get(k), v), k).toBe(true);
+      expect(read?.get('missing')).toBeNull();
+
+      const ahead = await readAhead(store, keys);
+      expect(ahead).not.toBe(store);
+      await store.putModel('big', new Uint8Array([1, 2, 3]));
+      // Read ahead: the value as it was; asked again: the store's current one.
+      expect(same(await ahead.getModel('big'), values.get('big'))).toBe(true);
+      expect(await ahead.getModel('big')).toEqual(new Uint8Array([1, 2, 3]));
+      expect(await ahead.getModel('missing')).toBeNull();
+      expect(await ahead.listCorpora()).toEqual([]);
+
+      // A reader that fails: the store as it is, read one value at a time.
+      const failing = Object.assign(Object.create(store) as typeof store, {
+        readModels: () => Promise.reject(new Error('no workers here')),
+      });
+      expect(await readAhead(failing, keys)).toBe(failing);
+      await expect(readModelsInParallel(join(dir, 'no-such.db'), ['x'])).rejects.toThrow();
+    } finally {
+      await store.close();
+    }
+  });
 });

@@ -22,13 +22,20 @@ import { AuthorTable, nameWords, type SavedAuthor } from './author-table.js';
 import { PaperTable } from './paper-table.js';
 import { HnswIndex } from '../index/ann.js';
 import type { Store } from '../store/types.js';
-import { loadAnn, loadOrBuildAnn, loadOrFitLsa } from './embeddings.js';
+import { annKey, loadAnn, loadOrBuildAnn, loadOrFitLsa } from './embeddings.js';
 import { loadDocs } from './docs.js';
 import {
   corporaSignature,
   openChunks,
   hashInBatches,
+  AUTHORS_POINTER,
+  chunkKeys,
+  docPackKeys,
+  LEXICAL_POINTER,
   loadAnyVectorMatrix,
+  partKeys,
+  readAhead,
+  VECTORS_POINTER,
   loadAuthorIndex,
   loadLexical,
   loadOrBuildAuthorIndex,
@@ -200,9 +207,11 @@ export async function openAnalysis(
   // once a million papers are in it (18 s for the BM25F index's 14 chunks), nothing before.
   const pack = await openDocPack(store, signature);
   const early = pack
-    ? await readEarly(store, pack.fingerprint, opts.similarPrecomputeMax, opts.rebuild)
+    ? await readEarly(store, signature, pack.fingerprint, opts.similarPrecomputeMax, opts.rebuild)
     : null;
-  const { docs: allDocs, fingerprint: fp } = await loadDocs(store, signature, { pack });
+  const { docs: allDocs, fingerprint: fp } = await loadDocs(store, signature, {
+    pack: pack && early?.docs ? { ...pack, read: packedDocs(early.docs) } : null,
+  });
   const allTexts = allDocs.map((d) => SearchIndex.semanticText(d));
   lap('papers', allDocs.length);
   // Read early for other papers (a damaged pack, read from the table instead): not used.
@@ -362,29 +371,61 @@ async function analysisInputHash(
 }
 
 /**
- * What is saved for the papers with this fingerprint, read before the papers themselves (see
- * openAnalysis): the BM25F and author indexes, the vector matrix and its ANN index, and the
- * analysis the memo names (unless it is to be rebuilt). Each is null when not saved.
+ * What is saved for the papers with this fingerprint, read before the papers' objects are made
+ * (see openAnalysis): the BM25F and author indexes, the vector matrix and its ANN index, the
+ * analysis the memo names (unless it is to be rebuilt), then the packed papers. Each is null
+ * when not saved (or damaged). The values are read in two waves, all at once where the store
+ * can (see Store.readModels).
  */
 async function readEarly(
   store: Store,
+  signature: string,
   fingerprint: string,
   similarPrecomputeMax: number | undefined,
   rebuild: boolean | undefined,
 ) {
-  const lexical = await loadLexical(store, fingerprint);
-  const authors = await loadAuthorIndex(store, fingerprint);
-  const matrix = await loadAnyVectorMatrix(store, fingerprint);
-  const ann =
-    matrix && (await loadAnn(store, { model: { id: matrix.model }, vectors: matrix.vectors }));
+  const first = await readAhead(store, [
+    ...(await partKeys(store, LEXICAL_POINTER, fingerprint)),
+    ...(await partKeys(store, AUTHORS_POINTER, fingerprint)),
+    ...(await partKeys(store, VECTORS_POINTER, fingerprint)),
+  ]);
+  const lexical = await loadLexical(first, fingerprint);
+  const authors = await loadAuthorIndex(first, fingerprint);
+  const matrix = await loadAnyVectorMatrix(first, fingerprint);
+  const fitted = matrix && { model: { id: matrix.model }, vectors: matrix.vectors };
   const memo = await readInputMemo(store);
-  let analysis: { key: string; data: AnalysisData } | null = null;
-  if (!rebuild && matrix && memo?.fingerprint === fingerprint && memo.model === matrix.model) {
-    const key = analysisKey(memo.inputHash, similarPrecomputeMax);
-    const data = await readSavedAnalysis(store, key);
-    analysis = data && { key, data };
+  const key =
+    !rebuild && matrix && memo?.fingerprint === fingerprint && memo.model === matrix.model
+      ? analysisKey(memo.inputHash, similarPrecomputeMax)
+      : null;
+  // The analysis's head and column area (its authors' lines are read when asked for).
+  const analysisKeys = key ? await chunkKeys(store, key) : [];
+  const head = analysisKeys[0] === undefined ? null : await store.getModel(analysisKeys[0]);
+  let area = 0;
+  try {
+    area = (head && layoutHead(head)?.areaChunks) || 0;
+  } catch {
+    area = 0; // read (and refused) again below
   }
-  return { fingerprint, lexical, authors, matrix, ann, analysis };
+  const ann = fitted && annKey(fitted);
+  const second = await readAhead(store, [
+    ...(ann ? await chunkKeys(store, ann) : []),
+    ...analysisKeys.slice(1, 1 + area),
+    ...(await docPackKeys(store, signature)),
+  ]);
+  const index = fitted && ann ? await loadAnn(second, fitted, ann) : null;
+  const data = key && (await readSavedAnalysis(second, key));
+  const analysis = key && data ? { key, data } : null;
+  const docs = (await openDocPack(second, signature))?.read();
+  return {
+    fingerprint,
+    lexical,
+    authors,
+    matrix,
+    ann: index,
+    analysis,
+    docs: (await docs) ?? null,
+  };
 }
 
 /**
@@ -398,6 +439,11 @@ function firstRecords(docs: readonly SearchDoc[], group: ArrayLike<number>): num
     seen.add(d.id);
     return [i];
   });
+}
+
+/** A pack's read() giving papers already read (not a closure in openAnalysis: see pick). */
+function packedDocs(docs: SearchDoc[]): () => Promise<SearchDoc[]> {
+  return () => Promise.resolve(docs);
 }
 
 /**

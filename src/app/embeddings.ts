@@ -218,7 +218,7 @@ export async function loadOrBuildAnn(
 }
 
 /** Where the ANN index over these vectors is saved: the model and a hash of the vectors. */
-function annKey(fitted: { model: { id: string }; vectors: Float32Array }): string {
+export function annKey(fitted: { model: { id: string }; vectors: Float32Array }): string {
   const v = fitted.vectors;
   const h = createHash('sha256').update(new Uint8Array(v.buffer, v.byteOffset, v.byteLength));
   return `ann-hnsw-v${ANN_FORMAT}@${fitted.model.id}@${h.digest('hex').slice(0, 16)}`;
@@ -228,8 +228,10 @@ function annKey(fitted: { model: { id: string }; vectors: Float32Array }): strin
 export async function loadAnn(
   store: Store,
   fitted: { model: { id: string }; vectors: Float32Array },
+  /** annKey(fitted), when it was computed already (it hashes every vector). */
+  key = annKey(fitted),
 ): Promise<HnswIndex | null> {
-  const bytes = await getLarge(store, annKey(fitted));
+  const bytes = await getLarge(store, key);
   if (!bytes) return null;
   try {
     // The key's hash of the vectors makes the saved ones these: the index shares them rather

@@ -24,7 +24,7 @@ import type { SavedMatrix } from './embeddings.js';
  * threw outside any promise, ending the process. A SQLite value holds at most 1 GB.
  */
 export const CHUNK_BYTES = 128 * 1024 * 1024;
-const LEXICAL_POINTER = 'lexical-index';
+export const LEXICAL_POINTER = 'lexical-index';
 
 interface Pointer {
   fingerprint: string;
@@ -195,6 +195,51 @@ export async function openChunks(
   return { count: keys.length, read: (i) => store.getModel(keys[i] ?? '') };
 }
 
+/** The chunk keys a putChunks record under `key` names (none: []). */
+export async function chunkKeys(store: Store, key: string): Promise<string[]> {
+  const head = await store.getModel(key);
+  if (!head || !isChunkHead(head)) return [];
+  return (JSON.parse(Buffer.from(head).toString('utf8')) as { chunks: string[] }).chunks;
+}
+
+/** The chunk keys of the parts saved under `name` for exactly this fingerprint (none: []). */
+export async function partKeys(store: Store, name: string, fingerprint: string): Promise<string[]> {
+  const ptr = await readPointer(store, name);
+  return ptr?.fingerprint === fingerprint ? Object.values(ptr.chunks).flat() : [];
+}
+
+/** partKeys of the pack of the data with this signature. */
+export const docPackKeys = (store: Store, signature: string): Promise<string[]> =>
+  partKeys(store, DOCS_POINTER, signatureKey(signature));
+
+/**
+ * The store, with these keys' values read ahead (all at once where it can: see
+ * Store.readModels): its getModel hands each out once, then reads as usual. When reading
+ * ahead fails, the store as it is.
+ */
+export async function readAhead(store: Store, keys: readonly string[]): Promise<Store> {
+  if (!store.readModels || !keys.length) return store;
+  let values: Map<string, Uint8Array | null>;
+  try {
+    values = await store.readModels(keys);
+  } catch {
+    return store; // each value is read again, one at a time
+  }
+  return new Proxy(store, {
+    get(target, prop) {
+      if (prop === 'getModel')
+        return (id: string) => {
+          if (!values.has(id)) return target.getModel(id);
+          const v = values.get(id) ?? null;
+          values.delete(id);
+          return Promise.resolve(v);
+        };
+      const v: unknown = Reflect.get(target, prop, target);
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
+}
+
 async function readPointer(store: Store, name: string): Promise<Pointer | null> {
   const raw = await store.getModel(name);
   if (!raw || raw.length === 0) return null;
@@ -282,7 +327,7 @@ export async function saveLexical(
   });
 }
 
-const AUTHORS_POINTER = 'author-index';
+export const AUTHORS_POINTER = 'author-index';
 
 /** The saved author index of exactly these papers, or null (none, another version, damaged). */
 export async function loadAuthorIndex(
@@ -347,7 +392,7 @@ export async function loadOrBuildAuthorIndex(
   return { index, loaded: false };
 }
 
-const VECTORS_POINTER = 'vector-matrix';
+export const VECTORS_POINTER = 'vector-matrix';
 
 /**
  * The row-major vectors of `model` for exactly these papers, saved as one matrix (or null):

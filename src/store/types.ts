@@ -64,6 +64,11 @@ export interface Store extends Partial<StagedIngest> {
   putVectors(model: string, entries: readonly (readonly [string, Float32Array])[]): Promise<void>;
   /** A fitted model (e.g. LSA) saved as bytes, or null. */
   getModel(id: string): Promise<Uint8Array | null>;
+  /**
+   * Many values at once (null: none), where the backend reads faster that way than one getModel
+   * each (SQLite: several readers in worker threads). Optional: callers fall back to getModel.
+   */
+  readModels?(ids: readonly string[]): Promise<Map<string, Uint8Array | null>>;
   putModel(id: string, data: Uint8Array): Promise<void>;
   close(): Promise<void>;
 }

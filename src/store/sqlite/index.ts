@@ -14,6 +14,7 @@ import {
   type Store,
 } from '../types.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
+import { readModelsInParallel } from './parallel-read.js';
 
 interface PaperRow {
   corpus: string;
@@ -452,6 +453,16 @@ export class SqliteStore implements Store, StagedIngest {
       .prepare<[string], { data: Buffer }>('SELECT data FROM models WHERE id = ?')
       .get(id);
     return Promise.resolve(row ? ownedBytes(row.data) : null);
+  }
+
+  async readModels(ids: readonly string[]): Promise<Map<string, Uint8Array | null>> {
+    // A database only this connection sees has no file for other readers.
+    if (this.path === ':memory:' || this.path === '') {
+      const out = new Map<string, Uint8Array | null>();
+      for (const id of ids) out.set(id, await this.getModel(id));
+      return out;
+    }
+    return readModelsInParallel(this.path, ids);
   }
 
   putModel(id: string, data: Uint8Array): Promise<void> {
