@@ -508,7 +508,14 @@ async function serveUntilSignal(
       : 'confscope: write endpoints on: PUT /api/corpora/NAME and POST /api/corpora/NAME/enrich need "Authorization: Bearer <token>"',
   );
   await signalled;
-  await stop();
+  let code = 0;
+  await stop().catch((e: unknown) => {
+    info(`confscope: closing: ${(e as Error).message}`);
+    code = 1;
+  });
+  // Work left in the background (the similar-papers index of a large corpus builds in slices
+  // for minutes after the start) would keep the process alive after "shutting down".
+  process.exit(code);
 }
 
 export async function main(argv: string[]): Promise<number> {
