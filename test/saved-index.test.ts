@@ -485,7 +485,7 @@ describe('reading saved values ahead (SQLite, worker threads)', () => {
       for (const [k, v] of values) expect(same(read?.get(k), v), k).toBe(true);
       expect(read?.get('missing')).toBeNull();
 
-      const ahead = await readAhead(store, keys);
+      const { store: ahead, release } = await readAhead(store, keys);
       expect(ahead).not.toBe(store);
       await store.putModel('big', new Uint8Array([1, 2, 3]));
       // Read ahead: the value as it was; asked again: the store's current one.
@@ -493,12 +493,16 @@ describe('reading saved values ahead (SQLite, worker threads)', () => {
       expect(await ahead.getModel('big')).toEqual(new Uint8Array([1, 2, 3]));
       expect(await ahead.getModel('missing')).toBeNull();
       expect(await ahead.listCorpora()).toEqual([]);
+      // Released: what was not handed out is read from the store.
+      await store.putModel('tiny', new Uint8Array([9]));
+      release();
+      expect(await ahead.getModel('tiny')).toEqual(new Uint8Array([9]));
 
       // A reader that fails: the store as it is, read one value at a time.
       const failing = Object.assign(Object.create(store) as typeof store, {
         readModels: () => Promise.reject(new Error('no workers here')),
       });
-      expect(await readAhead(failing, keys)).toBe(failing);
+      expect((await readAhead(failing, keys)).store).toBe(failing);
       await expect(readModelsInParallel(join(dir, 'no-such.db'), ['x'])).rejects.toThrow();
     } finally {
       await store.close();

@@ -384,7 +384,7 @@ async function readEarly(
   similarPrecomputeMax: number | undefined,
   rebuild: boolean | undefined,
 ) {
-  const first = await readAhead(store, [
+  const { store: first, release: done1 } = await readAhead(store, [
     ...(await partKeys(store, LEXICAL_POINTER, fingerprint)),
     ...(await partKeys(store, AUTHORS_POINTER, fingerprint)),
     ...(await partKeys(store, VECTORS_POINTER, fingerprint)),
@@ -392,6 +392,7 @@ async function readEarly(
   const lexical = await loadLexical(first, fingerprint);
   const authors = await loadAuthorIndex(first, fingerprint);
   const matrix = await loadAnyVectorMatrix(first, fingerprint);
+  done1();
   const fitted = matrix && { model: { id: matrix.model }, vectors: matrix.vectors };
   const memo = await readInputMemo(store);
   const key =
@@ -408,7 +409,7 @@ async function readEarly(
     area = 0; // read (and refused) again below
   }
   const ann = fitted && annKey(fitted);
-  const second = await readAhead(store, [
+  const { store: second, release: done2 } = await readAhead(store, [
     ...(ann ? await chunkKeys(store, ann) : []),
     ...analysisKeys.slice(1, 1 + area),
     ...(await docPackKeys(store, signature)),
@@ -416,7 +417,9 @@ async function readEarly(
   const index = fitted && ann ? await loadAnn(second, fitted, ann) : null;
   const data = key && (await readSavedAnalysis(second, key));
   const analysis = key && data ? { key, data } : null;
-  const docs = (await openDocPack(second, signature))?.read();
+  const docs = await (await openDocPack(second, signature))?.read();
+  // The analysis's author table reads its lines through `second` later: nothing else kept.
+  done2();
   return {
     fingerprint,
     lexical,
@@ -424,7 +427,7 @@ async function readEarly(
     matrix,
     ann: index,
     analysis,
-    docs: (await docs) ?? null,
+    docs: docs ?? null,
   };
 }
 

@@ -214,18 +214,23 @@ export const docPackKeys = (store: Store, signature: string): Promise<string[]> 
 
 /**
  * The store, with these keys' values read ahead (all at once where it can: see
- * Store.readModels): its getModel hands each out once, then reads as usual. When reading
- * ahead fails, the store as it is.
+ * Store.readModels): its getModel hands each out once, then reads as usual. `release` drops
+ * what was not handed out (a store kept by a lazy reader must not keep those values). When
+ * reading ahead fails, the store as it is.
  */
-export async function readAhead(store: Store, keys: readonly string[]): Promise<Store> {
-  if (!store.readModels || !keys.length) return store;
+export async function readAhead(
+  store: Store,
+  keys: readonly string[],
+): Promise<{ store: Store; release: () => void }> {
+  const none = { store, release: () => undefined };
+  if (!store.readModels || !keys.length) return none;
   let values: Map<string, Uint8Array | null>;
   try {
     values = await store.readModels(keys);
   } catch {
-    return store; // each value is read again, one at a time
+    return none; // each value is read again, one at a time
   }
-  return new Proxy(store, {
+  const ahead = new Proxy(store, {
     get(target, prop) {
       if (prop === 'getModel')
         return (id: string) => {
@@ -238,6 +243,7 @@ export async function readAhead(store: Store, keys: readonly string[]): Promise<
       return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
     },
   });
+  return { store: ahead, release: () => values.clear() };
 }
 
 async function readPointer(store: Store, name: string): Promise<Pointer | null> {
