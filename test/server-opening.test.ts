@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestFile, openStore } from '../src/app/index.js';
 import { startServer, type RunningServer } from '../src/server/index.js';
+import { OpeningSchema } from '../src/server/schemas.js';
 import type { Store } from '../src/store/types.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -120,6 +121,8 @@ describe('startServer with listenFirst', () => {
         papers: null,
       });
       expect(health.json()['seconds']).toBeGreaterThanOrEqual(0);
+      // The body is the one the API documents for a 503 (see /api/openapi.json once open).
+      expect(OpeningSchema.safeParse(health.json()).success).toBe(true);
       await expectOpening(server, '/api/search?q=spiking', 'papers');
       await expectOpening(server, '/api/no-such-route', 'papers');
       await expectOpening(server, '/', 'papers');
@@ -134,11 +137,9 @@ describe('startServer with listenFirst', () => {
       await expect
         .poll(async () => (await get(server, '/api/health')).json()['step'])
         .toBe('vectors');
-      expect((await get(server, '/api/health')).json()).toMatchObject({
-        status: 'opening',
-        done: ['papers'],
-        papers: 30,
-      });
+      const later = (await get(server, '/api/health')).json();
+      expect(later).toMatchObject({ status: 'opening', done: ['papers'], papers: 30 });
+      expect(OpeningSchema.safeParse(later).success).toBe(true);
       await expectOpening(server, '/api/search?q=spiking', 'vectors');
       expect(ready).toBe(false);
 
@@ -146,6 +147,10 @@ describe('startServer with listenFirst', () => {
       await server.ready;
       const ok = await get(server, '/api/health');
       expect(ok.res.status).toBe(200);
+      const spec = (await get(server, '/api/openapi.json')).json() as {
+        paths: Record<string, { get?: { responses?: Record<string, unknown> } }>;
+      };
+      expect(Object.keys(spec.paths['/api/health']?.get?.responses ?? {})).toEqual(['200', '503']);
       expect(ok.json()).toMatchObject({ status: 'ok', papers: 30 });
       const search = await get(server, '/api/search?q=spiking');
       expect(search.res.status).toBe(200);

@@ -32,6 +32,7 @@ import {
   ExpertsQuerySchema,
   FacetsSchema,
   HealthSchema,
+  OpeningSchema,
   LIMITS,
   LimitQuerySchema,
   MapResponseSchema,
@@ -244,16 +245,24 @@ export function createApp(deps: AppDeps): OpenAPIHono {
       summary: 'Liveness and what is loaded',
       responses: {
         200: { description: 'OK', content: { 'application/json': { schema: HealthSchema } } },
+        503: {
+          description:
+            'The database is still opening (a large one takes a while): the step running, the steps done, the seconds so far; Retry-After says when to ask again. Every other path answers 503 problem+json meanwhile.',
+          content: { 'application/json': { schema: OpeningSchema } },
+        },
       },
     }),
     (c) =>
-      c.json({
-        status: 'ok' as const,
-        version: deps.version,
-        papers: index.docs.length,
-        corpora: deps.corpora.map((k) => ({ name: k.name, papers: k.papers })),
-        vectorSets: index.vectorSets,
-      }),
+      c.json(
+        {
+          status: 'ok' as const,
+          version: deps.version,
+          papers: index.docs.length,
+          corpora: deps.corpora.map((k) => ({ name: k.name, papers: k.papers })),
+          vectorSets: index.vectorSets,
+        },
+        200,
+      ),
   );
 
   app.openapi(

@@ -18,7 +18,9 @@ import type { Store } from '../store/types.js';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { secureHeaders } from 'hono/secure-headers';
 import { ConfscopeError } from '../core/errors.js';
+import type { z } from '@hono/zod-openapi';
 import { createApp, problem } from './app.js';
+import type { OpeningSchema } from './schemas.js';
 
 export interface RunningServer {
   url: string;
@@ -44,18 +46,7 @@ function stepAfter(last: OpenProgress['step'] | undefined): string {
 }
 
 /** Where opening the database is, as GET /api/health tells it while the server opens. */
-export interface OpeningStatus {
-  status: 'opening';
-  version: string;
-  /** The step running now. */
-  step: string;
-  /** The steps done, in order. */
-  done: string[];
-  /** Papers loaded (known after the first step). */
-  papers: number | null;
-  /** Whole seconds since the server started. */
-  seconds: number;
-}
+export type OpeningStatus = z.infer<typeof OpeningSchema>;
 
 /**
  * What answers while the database opens: GET /api/health 503 with an OpeningStatus, anything

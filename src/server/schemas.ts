@@ -145,6 +145,22 @@ export const HealthSchema = z
   })
   .openapi('Health');
 
+/** GET /api/health while the database opens (503, with Retry-After). */
+export const OpeningSchema = z
+  .object({
+    status: z.literal('opening'),
+    version: z.string(),
+    /** The step running now (see OPEN_STEPS), or "starting" once they are all done. */
+    step: z.string(),
+    /** The steps done, in order. */
+    done: z.array(z.string()),
+    /** Papers loaded (known after the first step). */
+    papers: z.number().int().nullable(),
+    /** Whole seconds since the server started. */
+    seconds: z.number().int(),
+  })
+  .openapi('Opening');
+
 export const LimitQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(LIMITS.pageSize).default(10),
 });
