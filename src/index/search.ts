@@ -342,6 +342,13 @@ export class SearchIndex {
     const hasText = terms.length > 0 || q.phrases.length > 0;
     const { lex } = buf;
     const pruned = hasText && this.prunable(mode, offset + limit, allowed);
+    // A large corpus with a filter that leaves few papers (an author, a rare track): those
+    // alone are scored, each by looking its words up, the same sums as scoring every posting
+    // (at 1M papers scoring the postings of a common word took half a second).
+    const few =
+      !pruned && hasText && n > this.pruneAbove && countSet(allowed) < n * ANN_MIN_ALLOWED
+        ? positionsSet(allowed)
+        : null;
     let matched: { mask: Uint8Array; count: number } | null = null;
     // Pruned: the only papers whose scores are not the defaults (the best lexical matches and
     // the semantic candidates): ranking looks at these alone.
@@ -358,6 +365,8 @@ export class SearchIndex {
       top.docs.forEach((d, j) => (lex[d] = top.scores[j] ?? 0));
       matched = { mask: top.matched, count: top.count };
       candidates = new Set(top.docs);
+    } else if (few) {
+      for (const i of few) lex[i] = this.lexical.scoreDoc(lexTerms, i);
     } else {
       for (const t of lexTerms) this.lexical.accumulate(t.term, t.weight, lex, undefined, t.fields);
     }
@@ -371,7 +380,15 @@ export class SearchIndex {
     if (mode !== 'lexical' && hasText) {
       // Pruned, lexical scores are zero outside the candidates: only those are looked at.
       const scored = candidates ? [...candidates].sort((a, b) => a - b) : undefined;
-      const got = await this.semanticScores(q, lex, allowed, fusion, buf.sem, scored);
+      const got = await this.semanticScores(
+        q,
+        lex,
+        allowed,
+        fusion,
+        buf.sem,
+        scored ?? few ?? undefined,
+        few ?? undefined,
+      );
       ({ sem, median: semMedian } = got);
       // Pruned: the ANN's papers that match a word but were not among the best lexical
       // matches get their lexical score too (one lookup per term), as exhaustive scoring would.
@@ -510,8 +527,9 @@ export class SearchIndex {
     out: Float64Array,
     /** The only documents with a lexical score, ascending (else every document may have one). */
     scored?: readonly number[],
+    /** The only documents that may be ranked (the others' scores are not computed). */
+    only?: readonly number[],
   ): Promise<{ sem: Float64Array; median?: number; near?: number[] }> {
-    const n = this.docs.length;
     const k = this.lsa.dim;
     let qv = this.lsa.embedOne(q.text);
     if (fusion.feedbackWeight > 0) {
@@ -533,16 +551,17 @@ export class SearchIndex {
     }
     const sem = out.fill(0);
     let weightSum = 1;
-    for (let i = 0; i < n; i++) sem[i] = dot(qv, this.lsaVectors.subarray(i * k, (i + 1) * k));
+    for (const i of only ?? this.docs.keys())
+      sem[i] = dot(qv, this.lsaVectors.subarray(i * k, (i + 1) * k));
     for (const set of this.extra) {
       const ev = await set.embedQuery(q.text);
       weightSum += set.weight;
-      for (let i = 0; i < n; i++)
+      for (const i of only ?? this.docs.keys())
         sem[i] =
           (sem[i] ?? 0) +
           set.weight * dot(ev, set.vectors.subarray(i * set.dim, (i + 1) * set.dim));
     }
-    for (let i = 0; i < n; i++) sem[i] = (sem[i] ?? 0) / weightSum;
+    for (const i of only ?? this.docs.keys()) sem[i] = (sem[i] ?? 0) / weightSum;
     return { sem };
   }
 
