@@ -30,7 +30,6 @@ import {
   hashInBatches,
   AUTHORS_POINTER,
   chunkKeys,
-  docPackKeys,
   LEXICAL_POINTER,
   loadAnyVectorMatrix,
   partKeys,
@@ -42,6 +41,7 @@ import {
   loadOrBuildLexical,
   openDocPack,
   putChunks,
+  type SavedDocPack,
   SAVE_LEXICAL_ABOVE,
   savedMatrix,
 } from './saved-index.js';
@@ -207,7 +207,7 @@ export async function openAnalysis(
   // once a million papers are in it (18 s for the BM25F index's 14 chunks), nothing before.
   const pack = await openDocPack(store, signature);
   const early = pack
-    ? await readEarly(store, signature, pack.fingerprint, opts.similarPrecomputeMax, opts.rebuild)
+    ? await readEarly(store, signature, pack, opts.similarPrecomputeMax, opts.rebuild)
     : null;
   const { docs: allDocs, fingerprint: fp } = await loadDocs(store, signature, {
     pack: pack && early?.docs ? { ...pack, read: packedDocs(early.docs) } : null,
@@ -380,10 +380,11 @@ async function analysisInputHash(
 async function readEarly(
   store: Store,
   signature: string,
-  fingerprint: string,
+  pack: SavedDocPack,
   similarPrecomputeMax: number | undefined,
   rebuild: boolean | undefined,
 ) {
+  const { fingerprint } = pack;
   const { store: first, release: done1 } = await readAhead(store, [
     ...(await partKeys(store, LEXICAL_POINTER, fingerprint)),
     ...(await partKeys(store, AUTHORS_POINTER, fingerprint)),
@@ -412,7 +413,7 @@ async function readEarly(
   const { store: second, release: done2 } = await readAhead(store, [
     ...(ann ? await chunkKeys(store, ann) : []),
     ...analysisKeys.slice(1, 1 + area),
-    ...(await docPackKeys(store, signature)),
+    ...pack.keys,
   ]);
   const index = fitted && ann ? await loadAnn(second, fitted, ann) : null;
   const data = key && (await readSavedAnalysis(second, key));

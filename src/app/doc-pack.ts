@@ -100,17 +100,9 @@ export function encodeDocPack(docs: readonly SearchDoc[], blockChars = PACK_BLOC
     block.chars += chars;
     block.texts.push(...texts);
     for (const t of texts) lengths.push(t.length);
-    counts.set(
-      [
-        d.authors.length,
-        d.links.length,
-        d.warnings.length,
-        (d.title === null ? 0 : HAS_TITLE) | (hasExtras ? HAS_EXTRAS : 0),
-      ],
-      i * COUNTS,
-    );
     // The block number rides in the flags' upper bits.
-    counts[i * COUNTS + 3] = (counts[i * COUNTS + 3] ?? 0) | (b << 2);
+    const flags = (d.title === null ? 0 : HAS_TITLE) | (hasExtras ? HAS_EXTRAS : 0) | (b << 2);
+    counts.set([d.authors.length, d.links.length, d.warnings.length, flags], i * COUNTS);
   });
   return {
     header: {

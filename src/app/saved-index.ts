@@ -204,13 +204,8 @@ export async function chunkKeys(store: Store, key: string): Promise<string[]> {
 
 /** The chunk keys of the parts saved under `name` for exactly this fingerprint (none: []). */
 export async function partKeys(store: Store, name: string, fingerprint: string): Promise<string[]> {
-  const ptr = await readPointer(store, name);
-  return ptr?.fingerprint === fingerprint ? Object.values(ptr.chunks).flat() : [];
+  return (await loadParts(store, name, fingerprint))?.keys ?? [];
 }
-
-/** partKeys of the pack of the data with this signature. */
-export const docPackKeys = (store: Store, signature: string): Promise<string[]> =>
-  partKeys(store, DOCS_POINTER, signatureKey(signature));
 
 /**
  * The store, with these keys' values read ahead (all at once where it can: see
@@ -261,11 +256,17 @@ async function loadParts(
   store: Store,
   name: string,
   fingerprint: string,
-): Promise<{ header: unknown; part: (p: string) => Promise<ArrayBuffer> } | null> {
+): Promise<{
+  header: unknown;
+  part: (p: string) => Promise<ArrayBuffer>;
+  /** Every chunk key of every part. */
+  keys: string[];
+} | null> {
   const ptr = await readPointer(store, name);
   if (ptr?.fingerprint !== fingerprint) return null;
   return {
     header: ptr.header,
+    keys: Object.values(ptr.chunks).flat(),
     part: async (p: string) => {
       const buf = await getChunked(store, ptr.chunks[p] ?? []);
       if (!buf) throw new Error(`missing part ${p}`);
@@ -491,6 +492,8 @@ export interface SavedDocPack {
   /** The packed papers' docsFingerprint. */
   fingerprint: string;
   count: number;
+  /** The keys of its saved chunks (to read them ahead: see readAhead). */
+  keys: string[];
   /** The papers, or null when the pack is damaged. */
   read(): Promise<SearchDoc[] | null>;
 }
@@ -508,6 +511,7 @@ export async function openDocPack(store: Store, signature: string): Promise<Save
   return {
     fingerprint: header.fingerprint,
     count: header.count,
+    keys: saved.keys,
     read: async () => {
       try {
         return await decodeDocPack(
